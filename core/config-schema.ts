@@ -1,0 +1,70 @@
+/**
+ * Every setting Gatehouse reads: its place in the YAML file, its environment variable, its type
+ * and default. The README's configuration table is this list.
+ */
+export type SettingType = 'string' | 'secret' | 'int' | 'bool' | 'list' | 'url' | 'json';
+
+export interface Setting {
+  readonly key: string;
+  readonly env: string;
+  readonly type: SettingType;
+  readonly default?: string | number | boolean | readonly string[];
+  readonly min?: number;
+  readonly max?: number;
+  readonly doc: string;
+}
+
+export const SETTINGS = [
+  { key: 'server.host', env: 'HOST', type: 'string', default: '127.0.0.1', doc: 'Interface to listen on.' },
+  { key: 'server.port', env: 'PORT', type: 'int', default: 8080, min: 0, max: 65535, doc: 'Port to listen on (0 picks a free one).' },
+  { key: 'server.publicUrl', env: 'GATEHOUSE_PUBLIC_URL', type: 'url', doc: 'Public base URL (issuer, links in mail). Default: http://HOST:PORT.' },
+  { key: 'server.trustProxy', env: 'GATEHOUSE_TRUST_PROXY', type: 'string', default: '', doc: 'Express "trust proxy" value (e.g. `loopback`, `10.0.0.0/8`). Empty: client addresses come from the socket only, X-Forwarded-For is ignored.' },
+  { key: 'database.url', env: 'DATABASE_URL', type: 'secret', doc: 'mysql://user:pass@host:3306/db. Empty: the embedded SQLite file.' },
+  { key: 'database.sqlitePath', env: 'GATEHOUSE_SQLITE_PATH', type: 'string', default: 'data/gatehouse.sqlite', doc: 'SQLite file used when no DATABASE_URL is set.' },
+  { key: 'database.poolMax', env: 'GATEHOUSE_DB_POOL_MAX', type: 'int', default: 10, min: 1, max: 200, doc: 'Connections per instance (MySQL).' },
+  { key: 'database.acquireTimeoutMs', env: 'GATEHOUSE_DB_ACQUIRE_TIMEOUT_MS', type: 'int', default: 3000, min: 100, max: 60000, doc: 'How long a request waits for a connection before answering 503.' },
+  { key: 'security.masterKey', env: 'GATEHOUSE_MASTER_KEY', type: 'secret', doc: '32 bytes, base64: encrypts TOTP secrets and private keys at rest. Required with DATABASE_URL; with SQLite a key file beside the database is created.' },
+  { key: 'security.bcryptCost', env: 'GATEHOUSE_BCRYPT_COST', type: 'int', default: 10, min: 4, max: 15, doc: 'bcrypt cost for new password hashes.' },
+  { key: 'cookies.secure', env: 'GATEHOUSE_COOKIE_SECURE', type: 'string', default: 'auto', doc: '`auto` (Secure when the request came over HTTPS), `true` or `false`.' },
+  { key: 'cookies.domain', env: 'GATEHOUSE_COOKIE_DOMAIN', type: 'string', default: '', doc: 'Cookie Domain attribute (empty: host-only).' },
+  { key: 'cookies.sessionName', env: 'GATEHOUSE_SESSION_COOKIE', type: 'string', default: 'auth', doc: 'Name of the simple-auth session cookie.' },
+  { key: 'sessions.idleSeconds', env: 'GATEHOUSE_SESSION_IDLE_SECONDS', type: 'int', default: 1800, min: 60, max: 2592000, doc: 'A session unused this long ends.' },
+  { key: 'sessions.absoluteSeconds', env: 'GATEHOUSE_SESSION_ABSOLUTE_SECONDS', type: 'int', default: 86400, min: 60, max: 31536000, doc: 'A session ends this long after login, used or not.' },
+  { key: 'login.landingPage', env: 'GATEHOUSE_LANDING_PAGE', type: 'string', default: '/', doc: 'Where a login goes when no allowed `continue` URL is given.' },
+  { key: 'login.allowedContinueUrls', env: 'GATEHOUSE_ALLOWED_CONTINUE_URLS', type: 'list', default: [], doc: 'Regular expressions (anchored with ^…$) a `continue` URL must match to be followed.' },
+  { key: 'login.maxFailuresPerUser', env: 'GATEHOUSE_LOGIN_MAX_FAILURES_PER_USER', type: 'int', default: 5, min: 1, max: 1000, doc: 'Failed logins per username within the window before 429.' },
+  { key: 'login.maxFailuresPerIp', env: 'GATEHOUSE_LOGIN_MAX_FAILURES_PER_IP', type: 'int', default: 20, min: 1, max: 100000, doc: 'Failed logins per client address within the window before 429.' },
+  { key: 'login.windowSeconds', env: 'GATEHOUSE_LOGIN_WINDOW_SECONDS', type: 'int', default: 900, min: 10, max: 86400, doc: 'Throttle window.' },
+  { key: 'accounts.createEnabled', env: 'GATEHOUSE_CREATE_ACCOUNT_ENABLED', type: 'bool', default: true, doc: 'POST /api/v1/account may create accounts.' },
+  { key: 'accounts.emailValidationRequired', env: 'GATEHOUSE_EMAIL_VALIDATION_REQUIRED', type: 'bool', default: false, doc: 'New accounts get an email-verification stipulation and cannot log in until it is satisfied.' },
+  { key: 'accounts.usernameRegex', env: 'GATEHOUSE_USERNAME_REGEX', type: 'string', default: '^[a-z][a-z0-9._-]+$', doc: 'Usernames must match (after lower-casing).' },
+  { key: 'accounts.usernameMinLength', env: 'GATEHOUSE_USERNAME_MIN', type: 'int', default: 3, min: 1, max: 64, doc: 'Shortest username.' },
+  { key: 'accounts.usernameMaxLength', env: 'GATEHOUSE_USERNAME_MAX', type: 'int', default: 32, min: 1, max: 128, doc: 'Longest username.' },
+  { key: 'accounts.passwordMinLength', env: 'GATEHOUSE_PASSWORD_MIN', type: 'int', default: 8, min: 1, max: 72, doc: 'Shortest password (characters).' },
+  { key: 'accounts.passwordMaxLength', env: 'GATEHOUSE_PASSWORD_MAX', type: 'int', default: 72, min: 8, max: 72, doc: 'Longest password (bytes; bcrypt reads 72 at most).' },
+  { key: 'twoFactor.enabled', env: 'GATEHOUSE_TOTP_ENABLED', type: 'bool', default: true, doc: 'Accounts may enrol TOTP (/api/v1/local/2fa).' },
+  { key: 'twoFactor.issuer', env: 'GATEHOUSE_TOTP_ISSUER', type: 'string', default: 'Gatehouse', doc: 'Issuer shown by authenticator apps.' },
+  { key: 'twoFactor.drift', env: 'GATEHOUSE_TOTP_DRIFT', type: 'int', default: 1, min: 0, max: 4, doc: 'Accepted 30-second steps before and after the current one.' },
+  { key: 'onetime.enabled', env: 'GATEHOUSE_ONETIME_ENABLED', type: 'bool', default: true, doc: 'One-time login links are accepted.' },
+  { key: 'onetime.allowForgotPassword', env: 'GATEHOUSE_FORGOT_PASSWORD_ENABLED', type: 'bool', default: false, doc: 'POST /api/v1/auth/onetime mails a one-time login link.' },
+  { key: 'onetime.tokenSeconds', env: 'GATEHOUSE_ONETIME_SECONDS', type: 'int', default: 3600, min: 60, max: 604800, doc: 'Lifetime of a one-time login link.' },
+  { key: 'sharedKey.enabled', env: 'GATEHOUSE_SHARED_KEY_ENABLED', type: 'bool', default: false, doc: 'Trusted back ends may call with `Authorization: SharedKey <secret>` (+ X-Account-UUID).' },
+  { key: 'sharedKey.secret', env: 'GATEHOUSE_SHARED_KEY', type: 'secret', doc: 'The SharedKey secret (at least 16 characters; required when enabled).' },
+  { key: 'authenticators.simple.enabled', env: 'GATEHOUSE_SIMPLE_AUTH_ENABLED', type: 'bool', default: false, doc: 'POST /api/v1/auth/simple answers (username/password check for other services).' },
+  { key: 'authenticators.simple.sharedSecret', env: 'GATEHOUSE_SIMPLE_AUTH_SECRET', type: 'secret', doc: 'When set, /auth/simple callers must send `Authorization: Bearer <secret>`.' },
+  { key: 'authenticators.vouch.enabled', env: 'GATEHOUSE_VOUCH_ENABLED', type: 'bool', default: false, doc: 'GET /api/v1/auth/vouch answers (forward auth for nginx auth_request / traefik).' },
+  { key: 'authenticators.vouch.userHeader', env: 'GATEHOUSE_VOUCH_USER_HEADER', type: 'string', default: '', doc: 'Response header carrying the account id on a successful vouch (e.g. X-User-Id).' },
+  { key: 'authenticators.oauth2.webgrant', env: 'GATEHOUSE_OAUTH2_WEBGRANT', type: 'bool', default: true, doc: 'POST /api/v1/auth/oauth2/grant (the consent page) may issue codes.' },
+  { key: 'authenticators.oauth2.codeExpiresSeconds', env: 'GATEHOUSE_OAUTH2_CODE_SECONDS', type: 'int', default: 60, min: 10, max: 600, doc: 'Authorization code lifetime.' },
+  { key: 'authenticators.oauth2.tokenExpiresSeconds', env: 'GATEHOUSE_OAUTH2_TOKEN_SECONDS', type: 'int', default: 3600, min: 30, max: 86400, doc: 'Access token lifetime.' },
+  { key: 'authenticators.oauth2.refreshExpiresSeconds', env: 'GATEHOUSE_OAUTH2_REFRESH_SECONDS', type: 'int', default: 2592000, min: 60, max: 31536000, doc: 'Refresh token lifetime (each rotation starts it again).' },
+  { key: 'authenticators.oauth2.allowAutoGrant', env: 'GATEHOUSE_OAUTH2_AUTO_GRANT', type: 'bool', default: true, doc: 'A client the account already granted the same scopes may skip the consent screen.' },
+  { key: 'authenticators.oauth2.reuseToken', env: 'GATEHOUSE_OAUTH2_REUSE_TOKEN', type: 'bool', default: false, doc: 'Answer a grant with a still-valid access token of the same scopes instead of a new one.' },
+  { key: 'authenticators.oauth2.allowCredentials', env: 'GATEHOUSE_OAUTH2_PASSWORD_GRANT', type: 'bool', default: false, doc: 'Allow the password grant (RFC 6749 §4.3).' },
+  { key: 'authenticators.oauth2.issueRefreshToken', env: 'GATEHOUSE_OAUTH2_REFRESH_TOKENS', type: 'bool', default: true, doc: 'Issue refresh tokens.' },
+  { key: 'authenticators.oauth2.revokeOldTokens', env: 'GATEHOUSE_OAUTH2_REVOKE_OLD', type: 'bool', default: false, doc: 'A new grant revokes the account\'s earlier tokens for the same client.' },
+  { key: 'authenticators.oauth2.clients', env: 'GATEHOUSE_OAUTH2_CLIENTS', type: 'json', default: '{}', doc: 'OAuth2 clients by client_id (YAML map, or JSON in the variable): name, author, authorUrl, redirectUris, scopes, secretHash (`sha256:<hex>`), public, oidc, and per-client overrides of the settings above.' },
+  { key: 'mail.smtpUrl', env: 'SMTP_URL', type: 'secret', doc: 'smtp://user:pass@host:587. Empty: mail goes to the log and the mail_outbox table.' },
+  { key: 'mail.from', env: 'GATEHOUSE_MAIL_FROM', type: 'string', default: 'Gatehouse <no-reply@localhost>', doc: 'From address of outgoing mail.' },
+  { key: 'log.level', env: 'GATEHOUSE_LOG_LEVEL', type: 'string', default: 'info', doc: '`debug`, `info`, `warn`, `error` or `silent`.' },
+] as const satisfies readonly Setting[];

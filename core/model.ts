@@ -1,0 +1,73 @@
+/** Domain objects shared by every face. Repositories map rows to these in one place each. */
+
+export interface Account {
+  /** integer surrogate key; the mgmt face's `userId` */
+  id: number;
+  /** public id on every face */
+  uuid: string;
+  username: string;
+  email: string | null;
+  displayName: string;
+  active: boolean;
+  isAdmin: boolean;
+  roles: string[];
+  passwordHash: string | null;
+  passwordChangedAt: Date | null;
+  totpSecretSealed: string | null;
+  totpLastStep: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type SessionSource = 'login' | 'onetime' | 'oidc' | 'account-create';
+
+/** Which face's cookie a browser session belongs to (one table serves all). */
+export type SessionKind = 'simple-auth' | 'platform-ui' | 'portal';
+
+export interface Session {
+  id: number;
+  accountId: number;
+  kind: SessionKind;
+  source: SessionSource;
+  createdAt: Date;
+  lastSeenAt: Date;
+  idleExpiresAt: Date;
+  absoluteExpiresAt: Date;
+  revokedAt: Date | null;
+}
+
+export type AuditLevel = 'debug' | 'info' | 'warn' | 'alert';
+
+export interface AuditRecord {
+  accountId: number | null;
+  level: AuditLevel;
+  module: string;
+  message: string;
+  at: Date;
+  requestId: string | null;
+  ip: string | null;
+}
+
+/** Purposes of single-use tokens; one table serves them all. */
+export type OneTimePurpose = 'onetime-login' | 'stipulation';
+
+export interface OneTimeToken {
+  id: number;
+  purpose: OneTimePurpose;
+  accountId: number;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
+export interface Stipulation {
+  id: number;
+  accountId: number;
+  kind: 'email-verification';
+  createdAt: Date;
+}
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}

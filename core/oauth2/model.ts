@@ -1,0 +1,64 @@
+/** The OAuth2 server's domain objects; db/repositories/oauth2.ts maps rows to these. */
+
+export type OAuth2TokenType = 'code' | 'access_token' | 'refresh_token';
+
+/** How a grant came to be: a consent code redemption or the password grant (RFC 6749 §4.1, §4.3). */
+export type GrantOrigin = 'authorization_code' | 'password';
+
+export interface OAuth2Grant {
+  id: number;
+  accountId: number;
+  clientId: string;
+  scopes: string[];
+  origin: GrantOrigin;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+export interface OAuth2Token {
+  id: number;
+  grantId: number;
+  type: OAuth2TokenType;
+  /** SHA-256 hex of the code, the refresh token, or the access token's `jti` */
+  tokenHash: string;
+  accountId: number;
+  clientId: string;
+  scopes: string[];
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+  revokedAt: Date | null;
+  /** revocation time of the grant behind it (a revoked family revokes all its tokens) */
+  grantRevokedAt: Date | null;
+  redirectUri: string | null;
+  codeChallenge: string | null;
+  nonce: string | null;
+  /** access tokens: the JWT id */
+  jti: string | null;
+}
+
+export interface NewOAuth2Token {
+  grantId: number;
+  type: OAuth2TokenType;
+  tokenHash: string;
+  accountId: number;
+  clientId: string;
+  scopes: string[];
+  at: Date;
+  expiresAt: Date;
+  redirectUri?: string | null;
+  codeChallenge?: string | null;
+  nonce?: string | null;
+  jti?: string | null;
+}
+
+export interface SigningKeyRecord {
+  kid: string;
+  alg: 'EdDSA';
+  /** public JWK as JSON */
+  publicJwk: string;
+  /** private JWK sealed with the master key */
+  privateJwkSealed: string;
+  createdAt: Date;
+  retiredAt: Date | null;
+}

@@ -1,0 +1,62 @@
+import { AccountService } from './accounts.js';
+import { Auditor } from './audit.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { SecretBox } from './crypto.js';
+import { LoginService } from './login.js';
+import { MailQueue, type Mailer } from './mail.js';
+import { OAuth2Service } from './oauth2/service.js';
+import { OneTimeLoginService } from './onetime.js';
+import { PasswordHasher } from './passwords.js';
+import type { Store } from './ports.js';
+import { SessionService } from './sessions.js';
+import { LoginThrottle } from './throttle.js';
+import { TotpService } from './totp.js';
+
+export interface ServiceDeps {
+  store: Store;
+  clock: Clock;
+  config: Config;
+  box: SecretBox;
+  mailer: Mailer;
+  onMailError: (error: unknown) => void;
+}
+
+/** The identity core, assembled once per process and shared by every face's handlers. */
+export interface Services {
+  store: Store;
+  clock: Clock;
+  config: Config;
+  auditor: Auditor;
+  passwords: PasswordHasher;
+  accounts: AccountService;
+  sessions: SessionService;
+  login: LoginService;
+  totp: TotpService;
+  onetime: OneTimeLoginService;
+  mail: MailQueue;
+  oauth2: OAuth2Service;
+}
+
+export function createServices(deps: ServiceDeps): Services {
+  const { store, clock, config, box } = deps;
+  const auditor = new Auditor(clock);
+  const passwords = new PasswordHasher(config.security.bcryptCost);
+  const totp = new TotpService(clock, box, { issuer: config.twoFactor.issuer, drift: config.twoFactor.drift });
+  const throttle = new LoginThrottle(clock, config.login);
+  const login = new LoginService(store, passwords, throttle, totp, auditor);
+  return {
+    store,
+    clock,
+    config,
+    auditor,
+    passwords,
+    totp,
+    accounts: new AccountService(store, clock, passwords, auditor, { ...config.accounts, publicUrl: config.server.publicUrl }),
+    sessions: new SessionService(store, clock, config.sessions),
+    login,
+    onetime: new OneTimeLoginService(store, clock, auditor, { tokenSeconds: config.onetime.tokenSeconds, publicUrl: config.server.publicUrl }),
+    mail: new MailQueue(deps.mailer, deps.onMailError),
+    oauth2: new OAuth2Service({ store, clock, config, box, auditor, login }),
+  };
+}

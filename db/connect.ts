@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import { migrationSource } from './migrations/index.js';
+
+/** Where knex's own warnings go (pool errors while the database is down, deprecations). */
+export interface DatabaseLog {
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface DatabaseOptions {
+  /** mysql://user:pass@host:port/db; undefined selects SQLite */
+  url?: string | undefined;
+  sqlitePath: string;
+  poolMax: number;
+  acquireTimeoutMs: number;
+  log?: DatabaseLog | undefined;
+}
+
+export type Dialect = 'mysql' | 'sqlite';
+
+export function dialectOf(db: Knex): Dialect {
+  return db.client.config.client === 'better-sqlite3' ? 'sqlite' : 'mysql';
+}
+
+/** Opens the identity store: MySQL/MariaDB through mysql2, or the embedded SQLite file. */
+export function openDatabase(options: DatabaseOptions): Knex {
+  const log = options.log
+    ? {
+        warn: (message: unknown) => options.log!.warn('database', { detail: String(message) }),
+        error: (message: unknown) => options.log!.warn('database error', { detail: String(message) }),
+        deprecate: (message: unknown) => options.log!.warn('database deprecation', { detail: String(message) }),
+        debug: () => undefined,
+      }
+    : { warn: () => undefined, error: () => undefined, deprecate: () => undefined, debug: () => undefined };
+  if (options.url) {
+    return knexFactory({
+      client: 'mysql2',
+      connection: {
+        uri: options.url,
+        timezone: 'Z',
+        charset: 'utf8mb4',
+        supportBigNumbers: true,
+        bigNumberStrings: true,
+        // A request must not hang on a dead server: fail fast, answer 503, retry next request.
+        connectTimeout: Math.min(options.acquireTimeoutMs, 10_000),
+        enableKeepAlive: true,
+      } as Knex.MySql2ConnectionConfig & { uri: string },
+      pool: { min: 0, max: options.poolMax, idleTimeoutMillis: 30_000 },
+      acquireConnectionTimeout: options.acquireTimeoutMs,
+      log,
+    });
+  }
+  if (options.sqlitePath !== ':memory:') mkdirSync(dirname(options.sqlitePath), { recursive: true });
+  return knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: options.sqlitePath },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate: (conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) => {
+        conn.pragma('foreign_keys = ON');
+        conn.pragma('journal_mode = WAL');
+        conn.pragma('busy_timeout = 5000');
+        done(null, conn);
+      },
+    },
+    acquireConnectionTimeout: options.acquireTimeoutMs,
+    log,
+  });
+}
+
+export async function migrateToLatest(db: Knex): Promise<void> {
+  await db.migrate.latest({ migrationSource });
+}

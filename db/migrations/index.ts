@@ -1,0 +1,18 @@
+import type { Knex } from 'knex';
+import * as identity from './20261123050000_identity.js';
+import * as oauth2 from './20261123060000_oauth2.js';
+
+/**
+ * Migrations are imported, not discovered on disk, so the same list runs under tsx, vitest and a
+ * compiled build. Names are `YYYYMMDDHHMMSS_description`; append only.
+ */
+const MIGRATIONS: Record<string, Knex.Migration> = {
+  '20261123050000_identity': identity,
+  '20261123060000_oauth2': oauth2,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(MIGRATIONS).sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => MIGRATIONS[name]!,
+};

@@ -1,0 +1,105 @@
+import type { Knex } from 'knex';
+import type { Account } from '../../core/model.js';
+import type { AccountRepository, NewAccount } from '../../core/ports.js';
+import { toBool, toDate, toDateOrNull, toNumberOrNull } from '../values.js';
+
+interface DbAccountRow {
+  id: number;
+  uuid: string;
+  username: string;
+  email: string | null;
+  display_name: string;
+  active: number | boolean;
+  is_admin: number | boolean;
+  password_hash: string | null;
+  password_changed_at: unknown;
+  totp_secret: string | null;
+  totp_last_step: number | string | null;
+  created_at: unknown;
+  updated_at: unknown;
+}
+
+function toAccount(row: DbAccountRow, roles: string[]): Account {
+  return {
+    id: Number(row.id),
+    uuid: row.uuid,
+    username: row.username,
+    email: row.email,
+    displayName: row.display_name,
+    active: toBool(row.active),
+    isAdmin: toBool(row.is_admin),
+    roles,
+    passwordHash: row.password_hash,
+    passwordChangedAt: toDateOrNull(row.password_changed_at),
+    totpSecretSealed: row.totp_secret,
+    totpLastStep: toNumberOrNull(row.totp_last_step),
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  };
+}
+
+export class KnexAccountRepository implements AccountRepository {
+  constructor(private readonly db: Knex) {}
+
+  async insert(account: NewAccount): Promise<Account> {
+    await this.db('accounts').insert({
+      uuid: account.uuid,
+      username: account.username,
+      email: account.email,
+      display_name: account.displayName,
+      active: true,
+      is_admin: account.isAdmin,
+      password_hash: account.passwordHash,
+      password_changed_at: null,
+      created_at: account.at,
+      updated_at: account.at,
+    });
+    // Read back by the unique uuid: MySQL ignores RETURNING and insert ids are not portable.
+    const row = await this.db<DbAccountRow>('accounts').where({ uuid: account.uuid }).first();
+    if (!row) throw new Error('inserted account not found');
+    if (account.roles.length) {
+      await this.db('account_roles').insert(account.roles.map((role) => ({ account_id: row.id, role })));
+    }
+    return toAccount(row, [...account.roles]);
+  }
+
+  findById(id: number): Promise<Account | undefined> {
+    return this.findOne({ id });
+  }
+
+  findByUuid(uuid: string): Promise<Account | undefined> {
+    return this.findOne({ uuid });
+  }
+
+  findByUsername(username: string): Promise<Account | undefined> {
+    return this.findOne({ username });
+  }
+
+  findByEmail(email: string): Promise<Account | undefined> {
+    return this.findOne({ email });
+  }
+
+  async setPassword(id: number, passwordHash: string, at: Date): Promise<void> {
+    await this.db('accounts').where({ id }).update({ password_hash: passwordHash, password_changed_at: at, updated_at: at });
+  }
+
+  async setTotpSecret(id: number, sealed: string | null, at: Date): Promise<void> {
+    await this.db('accounts').where({ id }).update({ totp_secret: sealed, totp_last_step: null, updated_at: at });
+  }
+
+  async claimTotpStep(id: number, step: number): Promise<boolean> {
+    // One conditional UPDATE: two instances verifying the same code race here and one loses.
+    const changed = await this.db('accounts')
+      .where({ id })
+      .andWhere((q) => q.whereNull('totp_last_step').orWhere('totp_last_step', '<', step))
+      .update({ totp_last_step: step });
+    return changed === 1;
+  }
+
+  private async findOne(where: Partial<Pick<DbAccountRow, 'id' | 'uuid' | 'username' | 'email'>>): Promise<Account | undefined> {
+    const row = await this.db<DbAccountRow>('accounts').where(where).first();
+    if (!row) return undefined;
+    const roles = await this.db('account_roles').where({ account_id: row.id }).orderBy('role').pluck('role');
+    return toAccount(row, roles as string[]);
+  }
+}

@@ -1,0 +1,157 @@
+import type { Knex } from 'knex';
+import type { GrantOrigin, NewOAuth2Token, OAuth2Grant, OAuth2Token, OAuth2TokenType } from '../../core/oauth2/model.js';
+import type { OAuth2Repository } from '../../core/ports.js';
+import { toDate, toDateOrNull } from '../values.js';
+
+interface DbGrantRow {
+  id: number;
+  account_id: number;
+  client_id: string;
+  scope: string;
+  origin: string;
+  created_at: unknown;
+  revoked_at: unknown;
+}
+
+interface DbTokenRow {
+  id: number;
+  grant_id: number;
+  type: string;
+  token_hash: string;
+  account_id: number;
+  client_id: string;
+  scope: string;
+  created_at: unknown;
+  expires_at: unknown;
+  used_at: unknown;
+  revoked_at: unknown;
+  grant_revoked_at: unknown;
+  redirect_uri: string | null;
+  code_challenge: string | null;
+  nonce: string | null;
+  jti: string | null;
+}
+
+const scopes = (s: string) => s.split(' ').filter(Boolean);
+
+function toGrant(row: DbGrantRow): OAuth2Grant {
+  return {
+    id: Number(row.id),
+    accountId: Number(row.account_id),
+    clientId: row.client_id,
+    scopes: scopes(row.scope),
+    origin: row.origin as GrantOrigin,
+    createdAt: toDate(row.created_at),
+    revokedAt: toDateOrNull(row.revoked_at),
+  };
+}
+
+function toToken(row: DbTokenRow): OAuth2Token {
+  return {
+    id: Number(row.id),
+    grantId: Number(row.grant_id),
+    type: row.type as OAuth2TokenType,
+    tokenHash: row.token_hash,
+    accountId: Number(row.account_id),
+    clientId: row.client_id,
+    scopes: scopes(row.scope),
+    createdAt: toDate(row.created_at),
+    expiresAt: toDate(row.expires_at),
+    usedAt: toDateOrNull(row.used_at),
+    revokedAt: toDateOrNull(row.revoked_at),
+    grantRevokedAt: toDateOrNull(row.grant_revoked_at),
+    redirectUri: row.redirect_uri,
+    codeChallenge: row.code_challenge,
+    nonce: row.nonce,
+    jti: row.jti,
+  };
+}
+
+export class KnexOAuth2Repository implements OAuth2Repository {
+  constructor(private readonly db: Knex) {}
+
+  /** Tokens joined with their grant's revocation, so one read answers "is this family alive". */
+  private tokens() {
+    return this.db<DbTokenRow>('oauth2_tokens as t')
+      .join('oauth2_grants as g', 'g.id', 't.grant_id')
+      .select('t.*', 'g.revoked_at as grant_revoked_at');
+  }
+
+  async insertGrant(grant: { accountId: number; clientId: string; scopes: string[]; origin: GrantOrigin; at: Date }): Promise<OAuth2Grant> {
+    const row = { account_id: grant.accountId, client_id: grant.clientId, scope: grant.scopes.join(' '), origin: grant.origin, created_at: grant.at, revoked_at: null };
+    const [id] = await this.db('oauth2_grants').insert(row);
+    return toGrant({ ...row, id: Number(id) });
+  }
+
+  async insertToken(token: NewOAuth2Token): Promise<OAuth2Token> {
+    await this.db('oauth2_tokens').insert({
+      grant_id: token.grantId,
+      type: token.type,
+      token_hash: token.tokenHash,
+      account_id: token.accountId,
+      client_id: token.clientId,
+      scope: token.scopes.join(' '),
+      created_at: token.at,
+      expires_at: token.expiresAt,
+      used_at: null,
+      revoked_at: null,
+      redirect_uri: token.redirectUri ?? null,
+      code_challenge: token.codeChallenge ?? null,
+      nonce: token.nonce ?? null,
+      jti: token.jti ?? null,
+    });
+    const found = await this.findToken(token.type, token.tokenHash);
+    if (!found) throw new Error('inserted token not found');
+    return found;
+  }
+
+  async findToken(type: OAuth2TokenType, tokenHash: string): Promise<OAuth2Token | undefined> {
+    const row = await this.tokens().where({ 't.type': type, 't.token_hash': tokenHash }).first();
+    return row ? toToken(row as DbTokenRow) : undefined;
+  }
+
+  async consume(id: number, at: Date): Promise<boolean> {
+    // Single use: of two concurrent redemptions exactly one changes the row (on any instance).
+    const changed = await this.db('oauth2_tokens').where({ id }).whereNull('used_at').whereNull('revoked_at').update({ used_at: at });
+    return changed === 1;
+  }
+
+  async revokeGrant(grantId: number, at: Date): Promise<number> {
+    await this.db('oauth2_grants').where({ id: grantId }).whereNull('revoked_at').update({ revoked_at: at });
+    return this.db('oauth2_tokens').where({ grant_id: grantId }).whereNull('revoked_at').update({ revoked_at: at });
+  }
+
+  async revokeGrantsFor(accountId: number, clientId: string | undefined, at: Date, exceptGrantId?: number): Promise<number> {
+    const scope = clientId === undefined ? { account_id: accountId } : { account_id: accountId, client_id: clientId };
+    const grants = this.db('oauth2_grants').where(scope).whereNull('revoked_at');
+    if (exceptGrantId !== undefined) grants.andWhereNot({ id: exceptGrantId });
+    await grants.update({ revoked_at: at });
+    const tokens = this.db('oauth2_tokens').where(scope).whereNull('revoked_at');
+    if (exceptGrantId !== undefined) tokens.andWhereNot({ grant_id: exceptGrantId });
+    return tokens.update({ revoked_at: at });
+  }
+
+  async revokeToken(id: number, at: Date): Promise<boolean> {
+    return (await this.db('oauth2_tokens').where({ id }).whereNull('revoked_at').update({ revoked_at: at })) === 1;
+  }
+
+  async revokeAccessTokensOfGrant(grantId: number, at: Date, exceptId: number): Promise<number> {
+    return this.db('oauth2_tokens').where({ grant_id: grantId, type: 'access_token' }).whereNot({ id: exceptId }).whereNull('revoked_at').update({ revoked_at: at });
+  }
+
+  async moveToGrant(tokenId: number, grantId: number): Promise<void> {
+    await this.db('oauth2_tokens').where({ id: tokenId }).update({ grant_id: grantId });
+  }
+
+  async listLive(accountId: number, now: Date, clientId?: string): Promise<OAuth2Token[]> {
+    const query = this.tokens()
+      .where('t.account_id', accountId)
+      .where('t.expires_at', '>', now)
+      .whereNull('t.used_at')
+      .whereNull('t.revoked_at')
+      .whereNull('g.revoked_at')
+      .orderBy('t.id');
+    if (clientId !== undefined) query.andWhere('t.client_id', clientId);
+    return (await query).map((row) => toToken(row as DbTokenRow));
+  }
+}

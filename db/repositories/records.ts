@@ -1,0 +1,83 @@
+import type { Knex } from 'knex';
+import type { AuditLevel, AuditRecord, MailMessage } from '../../core/model.js';
+import type { AuditRepository, LoginAttemptRepository, MailOutboxRepository } from '../../core/ports.js';
+import { toCount, toDate } from '../values.js';
+
+interface DbAuditRow {
+  account_id: number | null;
+  at: unknown;
+  level: string;
+  module: string;
+  message: string;
+  request_id: string | null;
+  ip: string | null;
+}
+
+export class KnexAuditRepository implements AuditRepository {
+  constructor(private readonly db: Knex) {}
+
+  async append(record: AuditRecord): Promise<void> {
+    await this.db('audit_records').insert({
+      account_id: record.accountId,
+      at: record.at,
+      level: record.level,
+      module: record.module,
+      message: record.message.slice(0, 1000),
+      request_id: record.requestId,
+      ip: record.ip,
+    });
+  }
+
+  async listForAccount(accountId: number, offset: number, limit: number): Promise<AuditRecord[]> {
+    const rows = await this.db<DbAuditRow>('audit_records')
+      .where({ account_id: accountId })
+      .orderBy([{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }])
+      .offset(offset)
+      .limit(limit);
+    return rows.map((r) => ({
+      accountId: r.account_id === null ? null : Number(r.account_id),
+      at: toDate(r.at),
+      level: r.level as AuditLevel,
+      module: r.module,
+      message: r.message,
+      requestId: r.request_id,
+      ip: r.ip,
+    }));
+  }
+}
+
+export class KnexLoginAttemptRepository implements LoginAttemptRepository {
+  constructor(private readonly db: Knex) {}
+
+  async record(attempt: { scope: 'user' | 'ip'; key: string; success: boolean; reason: string; at: Date }): Promise<void> {
+    await this.db('login_attempts').insert({
+      scope: attempt.scope,
+      attempt_key: attempt.key.slice(0, 191),
+      success: attempt.success,
+      reason: attempt.reason,
+      at: attempt.at,
+    });
+  }
+
+  async failuresSince(scope: 'user' | 'ip', key: string, since: Date): Promise<{ count: number; oldest: Date | undefined }> {
+    const row = await this.db('login_attempts')
+      .where({ scope, attempt_key: key.slice(0, 191), success: false })
+      .andWhere('at', '>', since)
+      .select(this.db.raw('count(*) as n'), this.db.raw('min(at) as oldest'))
+      .first();
+    const count = toCount(row?.n);
+    return { count, oldest: count && row?.oldest !== null ? toDate(row.oldest) : undefined };
+  }
+
+  async clearFailures(scope: 'user' | 'ip', key: string): Promise<void> {
+    await this.db('login_attempts').where({ scope, attempt_key: key.slice(0, 191), success: false }).delete();
+  }
+}
+
+export class KnexMailOutboxRepository implements MailOutboxRepository {
+  constructor(private readonly db: Knex) {}
+
+  async insert(message: MailMessage, at: Date): Promise<void> {
+    await this.db('mail_outbox').insert({ recipient: message.to, subject: message.subject.slice(0, 255), body: message.text, created_at: at });
+  }
+}

@@ -1,0 +1,74 @@
+import type { Knex } from 'knex';
+import type { Session, SessionKind, SessionSource } from '../../core/model.js';
+import type { NewSession, SessionRepository } from '../../core/ports.js';
+import { toDate, toDateOrNull } from '../values.js';
+
+interface DbSessionRow {
+  id: number;
+  token_hash: string;
+  account_id: number;
+  kind: string;
+  source: string;
+  created_at: unknown;
+  last_seen_at: unknown;
+  idle_expires_at: unknown;
+  absolute_expires_at: unknown;
+  revoked_at: unknown;
+}
+
+function toSession(row: DbSessionRow): Session {
+  return {
+    id: Number(row.id),
+    accountId: Number(row.account_id),
+    kind: row.kind as SessionKind,
+    source: row.source as SessionSource,
+    createdAt: toDate(row.created_at),
+    lastSeenAt: toDate(row.last_seen_at),
+    idleExpiresAt: toDate(row.idle_expires_at),
+    absoluteExpiresAt: toDate(row.absolute_expires_at),
+    revokedAt: toDateOrNull(row.revoked_at),
+  };
+}
+
+export class KnexSessionRepository implements SessionRepository {
+  constructor(private readonly db: Knex) {}
+
+  async insert(session: NewSession): Promise<Session> {
+    await this.db('sessions').insert({
+      token_hash: session.tokenHash,
+      account_id: session.accountId,
+      kind: session.kind,
+      source: session.source,
+      created_at: session.at,
+      last_seen_at: session.at,
+      idle_expires_at: session.idleExpiresAt,
+      absolute_expires_at: session.absoluteExpiresAt,
+      revoked_at: null,
+      ip: session.ip,
+      user_agent: session.userAgent?.slice(0, 255) ?? null,
+    });
+    const row = await this.db<DbSessionRow>('sessions').where({ token_hash: session.tokenHash }).first();
+    if (!row) throw new Error('inserted session not found');
+    return toSession(row);
+  }
+
+  async findByTokenHash(tokenHash: string): Promise<Session | undefined> {
+    const row = await this.db<DbSessionRow>('sessions').where({ token_hash: tokenHash }).first();
+    return row ? toSession(row) : undefined;
+  }
+
+  async touch(id: number, lastSeenAt: Date, idleExpiresAt: Date): Promise<void> {
+    await this.db('sessions').where({ id }).whereNull('revoked_at').update({ last_seen_at: lastSeenAt, idle_expires_at: idleExpiresAt });
+  }
+
+  async revoke(id: number, at: Date): Promise<void> {
+    await this.db('sessions').where({ id }).whereNull('revoked_at').update({ revoked_at: at });
+  }
+
+  async revokeAllForAccount(accountId: number, at: Date, options: { kind?: SessionKind; keepId?: number } = {}): Promise<number> {
+    const query = this.db('sessions').where({ account_id: accountId }).whereNull('revoked_at');
+    if (options.kind) query.andWhere({ kind: options.kind });
+    if (options.keepId !== undefined) query.andWhereNot({ id: options.keepId });
+    return query.update({ revoked_at: at });
+  }
+}

@@ -1,0 +1,38 @@
+import type { Knex } from 'knex';
+import type { Store } from '../core/ports.js';
+import { translateDbError, translated } from './errors.js';
+import { KnexAccountRepository } from './repositories/accounts.js';
+import { KnexAuditRepository, KnexLoginAttemptRepository, KnexMailOutboxRepository } from './repositories/records.js';
+import { KnexOAuth2Repository } from './repositories/oauth2.js';
+import { KnexSessionRepository } from './repositories/sessions.js';
+import { KnexSigningKeyRepository } from './repositories/signing-keys.js';
+import { KnexOneTimeTokenRepository, KnexStipulationRepository } from './repositories/tokens.js';
+
+/** The core's Store over a Knex executor (the pool, or a transaction: both are a Knex). */
+export function createStore(db: Knex): Store {
+  return {
+    accounts: translated(new KnexAccountRepository(db)),
+    sessions: translated(new KnexSessionRepository(db)),
+    oneTimeTokens: translated(new KnexOneTimeTokenRepository(db)),
+    stipulations: translated(new KnexStipulationRepository(db)),
+    audit: translated(new KnexAuditRepository(db)),
+    loginAttempts: translated(new KnexLoginAttemptRepository(db)),
+    outbox: translated(new KnexMailOutboxRepository(db)),
+    signingKeys: translated(new KnexSigningKeyRepository(db)),
+    oauth2: translated(new KnexOAuth2Repository(db)),
+    async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
+      try {
+        return await db.transaction((trx) => work(createStore(trx)));
+      } catch (error) {
+        throw translateDbError(error);
+      }
+    },
+    async ping(): Promise<void> {
+      try {
+        await db.raw('select 1');
+      } catch (error) {
+        throw translateDbError(error);
+      }
+    },
+  };
+}
