@@ -1,0 +1,30 @@
+import type { RequestMeta } from '../core/audit.js';
+import type { Account, Session } from '../core/model.js';
+import type { Services } from '../core/services.js';
+
+/** How the caller proved who they are, as resolved by the face's security schemes. */
+export interface Principal {
+  account: Account;
+  /** the browser session, when the call came with a session cookie */
+  session?: Session;
+  via: 'session' | 'shared-key' | 'bearer' | 'api-key';
+}
+
+/** What every handler gets besides the validated request: the core and the caller. */
+export interface HandlerContext {
+  services: Services;
+  meta: RequestMeta;
+  /** undefined on anonymous calls */
+  principal: Principal | undefined;
+  cookies: Readonly<Record<string, string>>;
+  /** all request headers, lower-cased names (for those a contract cannot declare, e.g. Accept) */
+  requestHeaders: Readonly<Record<string, string | string[] | undefined>>;
+  /** the request came over HTTPS (directly or through a trusted proxy) */
+  secure: boolean;
+}
+
+/** The caller's principal on an operation whose security the binder has already enforced. */
+export function requirePrincipal(ctx: HandlerContext): Principal {
+  if (!ctx.principal) throw new Error('operation reached its handler without a principal: check its security in the contract');
+  return ctx.principal;
+}

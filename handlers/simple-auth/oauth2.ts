@@ -1,0 +1,87 @@
+import type { ClientCredentials } from '../../core/oauth2/client-auth.js';
+import type { SimpleAuthHandlers } from '../../generated/simple-auth/handlers.gen.js';
+import { requirePrincipal, type HandlerContext } from '../context.js';
+
+type H = SimpleAuthHandlers<HandlerContext>;
+
+/** RFC 6749 §5.1: token responses must not be cached. */
+const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
+
+/** The client's credentials: HTTP Basic (Authorization header) or the body fields. */
+function credentials(ctx: HandlerContext, body: { client_id?: string; client_secret?: string }): ClientCredentials {
+  const authorization = ctx.requestHeaders.authorization;
+  return { authorization: typeof authorization === 'string' ? authorization : undefined, clientId: body.client_id, clientSecret: body.client_secret };
+}
+
+const optional = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+export const oauth2Handlers = {
+  async getOauth2Tokens({ ctx }) {
+    const { account } = requirePrincipal(ctx);
+    return { status: 200, body: { tokens: await ctx.services.oauth2.listTokens(account) } };
+  },
+
+  async getOauth2TokensLegacy({ ctx }) {
+    const { account } = requirePrincipal(ctx);
+    return { status: 200, body: { tokens: await ctx.services.oauth2.listTokens(account) } };
+  },
+
+  async getOauth2Client({ path, ctx }) {
+    return { status: 200, body: ctx.services.oauth2.describeClient(path.client_id) };
+  },
+
+  async authorizeGrant({ body, ctx }) {
+    const { account } = requirePrincipal(ctx);
+    const answer = await ctx.services.oauth2.authorize(
+      account,
+      {
+        clientId: body.client_id,
+        responseType: body.response_type,
+        redirectUri: body.redirect_uri,
+        scope: body.scope,
+        state: optional(body.state),
+        auto: body.auto,
+        codeChallenge: body.code_challenge,
+        codeChallengeMethod: body.code_challenge_method,
+        nonce: optional(body.nonce),
+      },
+      ctx.meta,
+    );
+    return { status: 200, body: answer, headers: { 'Cache-Control': 'no-store' } };
+  },
+
+  async grantToken({ body, ctx }) {
+    const params = {
+      grant_type: body.grant_type,
+      code: optional(body.code),
+      redirect_uri: optional(body.redirect_uri),
+      code_verifier: optional(body.code_verifier),
+      refresh_token: optional(body.refresh_token),
+      username: optional(body.username),
+      password: optional(body.password),
+      totp: optional(body.totp),
+      scope: body.scope,
+    };
+    const answer = await ctx.services.oauth2.token(credentials(ctx, body), params, ctx.meta);
+    return { status: 200, body: answer, headers: NO_STORE };
+  },
+
+  async introspectToken({ body, ctx }) {
+    const answer = await ctx.services.oauth2.introspect(credentials(ctx, body), body.token);
+    return { status: 200, body: answer, headers: NO_STORE };
+  },
+
+  async revokeTokenRfc7009({ body, ctx }) {
+    await ctx.services.oauth2.revoke(credentials(ctx, body), body.token, ctx.meta);
+    return { status: 200, headers: NO_STORE };
+  },
+
+  async revokeToken({ query, ctx }) {
+    const { account } = requirePrincipal(ctx);
+    const tokens = await ctx.services.oauth2.revokeForAccount(account, query.client_id, query.token, ctx.meta);
+    return { status: 200, body: { tokens } };
+  },
+} satisfies Pick<
+  H,
+  'getOauth2Tokens' | 'getOauth2TokensLegacy' | 'getOauth2Client' | 'authorizeGrant' | 'grantToken' | 'introspectToken' | 'revokeTokenRfc7009' | 'revokeToken'
+>;

@@ -1,0 +1,50 @@
+import type { WellKnownHandlers } from '../../generated/wellknown/handlers.gen.js';
+import type { JsonWebKey } from '../../generated/wellknown/types.gen.js';
+import type { HandlerContext } from '../context.js';
+
+type H = WellKnownHandlers<HandlerContext>;
+
+/** Metadata and keys change rarely; clients refetch the JWKS on an unknown `kid` anyway. */
+const CACHEABLE = { 'Cache-Control': 'public, max-age=300' };
+
+export const discoveryHandlers = {
+  /** OpenID Connect Discovery 1.0 §3 / RFC 8414 §2: every URL absolute, from the public base URL. */
+  async getOpenidConfiguration({ ctx }) {
+    const { oauth2, config } = ctx.services;
+    const base = config.server.publicUrl;
+    const api = `${base}/api/v1/auth/oauth2`;
+    const clients = oauth2.clients.all();
+    const passwordGrant = config.authenticators.oauth2.allowCredentials || clients.some((c) => c.settings.allowCredentials);
+    const scopes = [...new Set(['openid', ...clients.flatMap((c) => c.scopes)])];
+    const clientAuth = ['client_secret_basic', 'client_secret_post'];
+    return {
+      status: 200,
+      headers: CACHEABLE,
+      body: {
+        issuer: oauth2.issuer,
+        authorization_endpoint: `${base}/oauth2/authorize`,
+        token_endpoint: `${api}/token`,
+        introspection_endpoint: `${api}/token_info`,
+        revocation_endpoint: `${api}/revoke`,
+        jwks_uri: `${base}/.well-known/jwks.json`,
+        response_types_supported: ['code'],
+        grant_types_supported: ['authorization_code', 'refresh_token', ...(passwordGrant ? ['password'] : [])],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ['EdDSA'],
+        token_endpoint_auth_methods_supported: [...clientAuth, 'none'],
+        introspection_endpoint_auth_methods_supported: clientAuth,
+        revocation_endpoint_auth_methods_supported: [...clientAuth, 'none'],
+        code_challenge_methods_supported: ['S256'],
+        scopes_supported: scopes,
+        claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'nonce', 'email', 'name', 'preferred_username'],
+      },
+    };
+  },
+
+  /** RFC 7517: public halves only, of every key that may still verify an unexpired token. */
+  async getJwks({ ctx }) {
+    const keys = await ctx.services.oauth2.keys.keys();
+    const published = keys.map(({ publicJwk: { kty, crv, x, kid, alg } }) => ({ kty, crv, x, kid, alg, use: 'sig' }) as JsonWebKey);
+    return { status: 200, headers: CACHEABLE, body: { keys: published } };
+  },
+} satisfies Pick<H, 'getOpenidConfiguration' | 'getJwks'>;

@@ -1,0 +1,22 @@
+import type { Config } from '../core/config.js';
+import { routes as simpleAuthRoutes } from '../generated/simple-auth/routes.gen.js';
+import { routes as wellKnownRoutes } from '../generated/wellknown/routes.gen.js';
+import { simpleAuthHandlers } from '../handlers/simple-auth/index.js';
+import { wellKnownHandlers } from '../handlers/wellknown/index.js';
+import type { FaceBinding } from './bind.js';
+import { simpleAuthAuthenticator } from './security/simple-auth.js';
+import type { Authenticator } from './security/types.js';
+
+/** Discovery documents are public by definition (OIDC Discovery §4, RFC 7517). */
+const anonymous: Authenticator = async () => undefined;
+
+/**
+ * The faces this build serves. A face appears here once every operation of its contract has a
+ * handler; until then `npm run mock` serves it from the contract.
+ */
+export function mountedFaces(config: Config): FaceBinding[] {
+  return [
+    { face: 'simple-auth', routes: simpleAuthRoutes, handlers: simpleAuthHandlers, authenticate: simpleAuthAuthenticator(config) },
+    { face: 'wellknown', routes: wellKnownRoutes, handlers: wellKnownHandlers, authenticate: anonymous },
+  ];
+}

@@ -1,0 +1,30 @@
+import nodemailer from 'nodemailer';
+import type { Clock } from '../core/clock.js';
+import type { Mailer } from '../core/mail.js';
+import type { MailMessage } from '../core/model.js';
+import type { Store } from '../core/ports.js';
+import type { Logger } from './log.js';
+
+/** SMTP through nodemailer (STARTTLS where the server offers it). */
+export function smtpMailer(url: string, from: string): Mailer {
+  const transport = nodemailer.createTransport(url);
+  return {
+    async send(message: MailMessage) {
+      await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text });
+    },
+  };
+}
+
+/**
+ * Without SMTP settings mail is not lost: it lands in the mail_outbox table and the log says
+ * that it did (the body, which may hold a sign-in link, only at debug level).
+ */
+export function outboxMailer(store: Store, clock: Clock, logger: Logger): Mailer {
+  return {
+    async send(message: MailMessage) {
+      await store.outbox.insert(message, clock.now());
+      logger.info('mail queued in outbox (no SMTP configured)', { to: message.to, subject: message.subject });
+      logger.debug('mail body', { to: message.to, text: message.text });
+    },
+  };
+}

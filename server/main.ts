@@ -1,0 +1,38 @@
+/**
+ * npm start — runs Gatehouse. Configuration: environment variables and, optionally, a YAML file
+ * named by GATEHOUSE_CONFIG (README, "Configuration"). Without DATABASE_URL it serves from the
+ * embedded SQLite file.
+ */
+import { readFileSync } from 'node:fs';
+import { load } from 'js-yaml';
+import { buildConfig, ConfigError } from '../core/config.js';
+import { createRuntime } from './runtime.js';
+
+function readConfigFile(path: string | undefined): Record<string, unknown> {
+  if (!path) return {};
+  return (load(readFileSync(path, 'utf8')) ?? {}) as Record<string, unknown>;
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = buildConfig(process.env, readConfigFile(process.env.GATEHOUSE_CONFIG));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const runtime = await createRuntime(config);
+  const { url } = await runtime.listen();
+  runtime.logger.info('Gatehouse is listening', { url, database: config.database.url ? 'mysql' : config.database.sqlitePath });
+  const stop = async () => {
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+await main();

@@ -1,0 +1,13 @@
+import type { Express } from 'express';
+import type { Services } from '../../core/services.js';
+import { csrfCookieIssuer } from '../security/csrf.js';
+import { consentPage } from './consent.js';
+import { loginPage } from './login.js';
+
+/** Server-rendered pages (outside the API contracts). */
+export function mountPages(app: Express, services: Services): void {
+  app.get('/login', loginPage(services));
+  // The consent page posts to the API with the double-submit token: it needs the _csrf cookie.
+  const { secure, domain } = services.config.cookies;
+  app.get('/oauth2/authorize', csrfCookieIssuer({ secure, domain }), consentPage(services));
+}
