@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { ManualClock } from '../../core/clock.js';
+import { buildConfig, type Config } from '../../core/config.js';
+import type { MailMessage } from '../../core/model.js';
+import { createLogger } from '../../server/log.js';
+import { createRuntime, type Runtime } from '../../server/runtime.js';
+import { freePort } from './net.js';
+import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from './databases.js';
+
+export interface TestGatehouse {
+  url: string;
+  runtime: Runtime;
+  config: Config;
+  clock: ManualClock;
+  database: TestDatabase;
+  /** mail the instance sent, in order */
+  mail: MailMessage[];
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** YAML-shaped settings, as in a config file */
+  settings?: Record<string, unknown>;
+  /** reuse a database (several instances on one store) */
+  database?: TestDatabase;
+  clock?: ManualClock;
+}
+
+/**
+ * Starts a real Gatehouse on 127.0.0.1 and a free port, on a fresh database of the given kind,
+ * with response validation on and a clock the test controls.
+ */
+export async function startGatehouse(kind: TestDatabaseKind, options: StartOptions = {}): Promise<TestGatehouse> {
+  const database = options.database ?? (await createTestDatabase(kind));
+  const settings = options.settings ?? {};
+  const port = await freePort();
+  const config = buildConfig(
+    {},
+    deepMerge(
+      {
+        server: { host: '127.0.0.1', port, publicUrl: `http://127.0.0.1:${port}` },
+        database: { url: database.url, sqlitePath: database.sqlitePath || ':memory:' },
+        security: { masterKey: randomBytes(32).toString('base64'), bcryptCost: 4 },
+        log: { level: process.env.GATEHOUSE_TEST_LOG ?? 'silent' },
+      },
+      settings,
+    ),
+  );
+  const clock = options.clock ?? new ManualClock(new Date());
+  const mail: MailMessage[] = [];
+  const runtime = await createRuntime(config, {
+    clock,
+    db: database.db,
+    validateResponses: true,
+    logger: createLogger(config.log.level),
+    mailer: { send: async (m) => void mail.push(m) },
+  });
+  const { url } = await runtime.listen();
+  return {
+    url,
+    runtime,
+    config,
+    clock,
+    database,
+    mail,
+    async stop() {
+      await runtime.close();
+      if (!options.database) await database.drop();
+    },
+  };
+}
+
+function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    const current = out[key];
+    out[key] =
+      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' ? deepMerge(current as Record<string, unknown>, value as Record<string, unknown>) : value;
+  }
+  return out;
+}

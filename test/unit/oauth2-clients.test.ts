@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { buildConfig, ConfigError } from '../../core/config.js';
+import { ClientRegistry } from '../../core/oauth2/clients.js';
+import { authenticateClient, parseBasic } from '../../core/oauth2/client-auth.js';
+import { secretHash } from '../support/oauth2.js';
+
+const settings = (clients: Record<string, unknown>) => buildConfig({}, { authenticators: { oauth2: { clients } } }).authenticators.oauth2;
+
+describe('OAuth2 client registry', () => {
+  it('reports every problem of every client at once', () => {
+    let error: unknown;
+    try {
+      new ClientRegistry(
+        settings({
+          good: { name: 'Good', redirectUris: ['https://good.example.com/cb'], scopes: ['email'], secretHash: secretHash('s') },
+          'bad id!': { name: 'x', redirectUris: ['https://x.example.com/cb'], public: true },
+          nosecret: { name: 'No secret', redirectUris: ['relative/path', 'https://a.example.com/cb#frag'] },
+          both: { name: 'Both', redirectUris: ['https://b.example.com/cb'], public: true, secretHash: 'sha256:abc', tokenExpiresSeconds: 5, colour: 'red' },
+        }),
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'authenticators.oauth2.clients.bad id!: client_id may only hold letters, digits and . _ ~ - (at most 191)',
+      'authenticators.oauth2.clients.nosecret.redirectUris: not an absolute URI without fragment: "relative/path"',
+      'authenticators.oauth2.clients.nosecret.redirectUris: not an absolute URI without fragment: "https://a.example.com/cb#frag"',
+      'authenticators.oauth2.clients.nosecret.secretHash: required for confidential clients (or set public: true)',
+      'authenticators.oauth2.clients.both.colour: unknown setting',
+      'authenticators.oauth2.clients.both: a public client has no secret (remove secretHash or public)',
+      'authenticators.oauth2.clients.both.secretHash: expected sha256:<64 lower-case hex digits>',
+      'authenticators.oauth2.clients.both.tokenExpiresSeconds: outside 30..86400',
+    ]);
+  });
+
+  it('applies per-client overrides over the oauth2 settings and checks secrets by hash', () => {
+    const registry = new ClientRegistry(settings({ cli: { name: 'CLI', redirectUris: ['http://127.0.0.1/cb'], secretHash: secretHash('top-secret'), allowCredentials: true, tokenExpiresSeconds: 60 } }));
+    const cli = registry.get('cli')!;
+    expect(cli.settings).toMatchObject({ allowCredentials: true, tokenExpiresSeconds: 60, codeExpiresSeconds: 60, allowAutoGrant: true });
+    expect(ClientRegistry.secretMatches(cli, 'top-secret')).toBe(true);
+    expect(ClientRegistry.secretMatches(cli, 'top-secreT')).toBe(false);
+    expect(authenticateClient(registry, { authorization: `Basic ${Buffer.from('cli:top-secret').toString('base64')}` }, { allowPublic: false }).id).toBe('cli');
+    expect(() => authenticateClient(registry, { clientId: 'cli', clientSecret: 'nope' }, { allowPublic: false })).toThrow(expect.objectContaining({ code: 'invalid_client' }));
+  });
+
+  it('decodes Basic credentials form-encoded per RFC 6749 §2.3.1', () => {
+    expect(parseBasic(`Basic ${Buffer.from('my%3Aclient:p%40ss+word').toString('base64')}`)).toEqual({ id: 'my:client', secret: 'p@ss word' });
+    expect(parseBasic('Basic !!!')).toBeUndefined();
+    expect(parseBasic('Bearer abc')).toBeUndefined();
+  });
+});
