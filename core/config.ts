@@ -36,6 +36,7 @@ export interface Config {
       clients: Record<string, unknown>;
     };
   };
+  platform: { webSessionsEnabled: boolean; uiSessionCookie: string };
   mail: { smtpUrl: string | undefined; from: string };
   log: { level: 'debug' | 'info' | 'warn' | 'error' | 'silent' };
 }

@@ -36,6 +36,7 @@ export const ERROR_CATALOG = {
   // the service
   throttled: { status: 429, message: 'too many attempts, try again later' },
   internal: { status: 500, message: 'internal error' },
+  upstream_unavailable: { status: 502, message: 'the upstream identity provider is unreachable' },
   unavailable: { status: 503, message: 'the identity store is unreachable' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

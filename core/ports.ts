@@ -1,3 +1,4 @@
+import type { ApiCredentialRepository, CounterRepository, OidcRepository, SetupRepository } from './platform/ports.js';
 import type { GrantOrigin, NewOAuth2Token, OAuth2Grant, OAuth2Token, OAuth2TokenType, SigningKeyRecord } from './oauth2/model.js';
 import type { Account, AuditRecord, MailMessage, OneTimePurpose, OneTimeToken, Session, SessionKind, SessionSource, Stipulation } from './model.js';
 
@@ -23,6 +24,10 @@ export interface AccountRepository {
   /** username or email, both already lower-cased */
   findByUsername(username: string): Promise<Account | undefined>;
   findByEmail(email: string): Promise<Account | undefined>;
+  /** true once any account exists (first-admin bootstrap needs no token before that) */
+  exists(): Promise<boolean>;
+  /** another account already shows this name (compared lower-cased) */
+  displayNameTaken(displayName: string): Promise<boolean>;
   setPassword(id: number, passwordHash: string, at: Date): Promise<void>;
   setTotpSecret(id: number, sealed: string | null, at: Date): Promise<void>;
   /**
@@ -51,6 +56,10 @@ export interface SessionRepository {
   revoke(id: number, at: Date): Promise<void>;
   /** revokes every live session of the account except `keepId`; returns how many */
   revokeAllForAccount(accountId: number, at: Date, options?: { kind?: SessionKind; keepId?: number }): Promise<number>;
+  /** sessions of the kind that are not revoked, idle-expired or past their absolute expiry */
+  countActive(kind: SessionKind, now: Date): Promise<number>;
+  /** deletes the kind's revoked and expired rows (the reaper); returns how many */
+  deleteEnded(kind: SessionKind, now: Date): Promise<number>;
 }
 
 export interface NewOneTimeToken {
@@ -134,6 +143,10 @@ export interface Store {
   outbox: MailOutboxRepository;
   signingKeys: SigningKeyRepository;
   oauth2: OAuth2Repository;
+  setup: SetupRepository;
+  oidc: OidcRepository;
+  counters: CounterRepository;
+  apiCredentials: ApiCredentialRepository;
   /** runs `work` in one transaction; everything it wrote is rolled back if it throws */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /** cheap round trip, for the health check */

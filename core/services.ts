@@ -8,6 +8,7 @@ import { MailQueue, type Mailer } from './mail.js';
 import { OAuth2Service } from './oauth2/service.js';
 import { OneTimeLoginService } from './onetime.js';
 import { PasswordHasher } from './passwords.js';
+import { createPlatformServices, type PlatformServices } from './platform/index.js';
 import type { Store } from './ports.js';
 import { SessionService } from './sessions.js';
 import { LoginThrottle } from './throttle.js';
@@ -36,6 +37,7 @@ export interface Services {
   onetime: OneTimeLoginService;
   mail: MailQueue;
   oauth2: OAuth2Service;
+  platform: PlatformServices;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -45,6 +47,9 @@ export function createServices(deps: ServiceDeps): Services {
   const totp = new TotpService(clock, box, { issuer: config.twoFactor.issuer, drift: config.twoFactor.drift });
   const throttle = new LoginThrottle(clock, config.login);
   const login = new LoginService(store, passwords, throttle, totp, auditor);
+  const accounts = new AccountService(store, clock, passwords, auditor, { ...config.accounts, publicUrl: config.server.publicUrl });
+  const sessions = new SessionService(store, clock, config.sessions);
+  const oauth2 = new OAuth2Service({ store, clock, config, box, auditor, login });
   return {
     store,
     clock,
@@ -52,11 +57,12 @@ export function createServices(deps: ServiceDeps): Services {
     auditor,
     passwords,
     totp,
-    accounts: new AccountService(store, clock, passwords, auditor, { ...config.accounts, publicUrl: config.server.publicUrl }),
-    sessions: new SessionService(store, clock, config.sessions),
+    accounts,
+    sessions,
     login,
     onetime: new OneTimeLoginService(store, clock, auditor, { tokenSeconds: config.onetime.tokenSeconds, publicUrl: config.server.publicUrl }),
     mail: new MailQueue(deps.mailer, deps.onMailError),
-    oauth2: new OAuth2Service({ store, clock, config, box, auditor, login }),
+    oauth2,
+    platform: createPlatformServices({ store, clock, config, box, auditor, accounts, sessions, oauth2, throttle }),
   };
 }

@@ -4,6 +4,7 @@ import { translateDbError, translated } from './errors.js';
 import { KnexAccountRepository } from './repositories/accounts.js';
 import { KnexAuditRepository, KnexLoginAttemptRepository, KnexMailOutboxRepository } from './repositories/records.js';
 import { KnexOAuth2Repository } from './repositories/oauth2.js';
+import { KnexApiCredentialRepository, KnexCounterRepository, KnexOidcRepository, KnexSetupRepository } from './repositories/platform.js';
 import { KnexSessionRepository } from './repositories/sessions.js';
 import { KnexSigningKeyRepository } from './repositories/signing-keys.js';
 import { KnexOneTimeTokenRepository, KnexStipulationRepository } from './repositories/tokens.js';
@@ -20,6 +21,10 @@ export function createStore(db: Knex): Store {
     outbox: translated(new KnexMailOutboxRepository(db)),
     signingKeys: translated(new KnexSigningKeyRepository(db)),
     oauth2: translated(new KnexOAuth2Repository(db)),
+    setup: translated(new KnexSetupRepository(db)),
+    oidc: translated(new KnexOidcRepository(db)),
+    counters: translated(new KnexCounterRepository(db)),
+    apiCredentials: translated(new KnexApiCredentialRepository(db)),
     async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
       try {
         return await db.transaction((trx) => work(createStore(trx)));

@@ -4,7 +4,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import * as OpenApiValidator from 'express-openapi-validator';
 import { asGatehouseError, GatehouseError } from '../core/errors.js';
 import type { Services } from '../core/services.js';
-import { bindFace, type FaceBinding } from './bind.js';
+import { bindFace, bindSecurityFirst, type FaceBinding } from './bind.js';
 import { contractFor } from './contract.js';
 import { ERROR_RENDERERS, faceOfPath } from './errors/index.js';
 import type { Logger } from './log.js';
@@ -43,6 +43,7 @@ export function buildApp(options: AppOptions): Express {
   app.use(['/login', '/api/v1'], csrfCookieIssuer(cookiePolicy));
   mountPages(app, services);
 
+  for (const binding of options.faces) bindSecurityFirst(app, binding, { services, cookiePolicy });
   const mountedPaths = new Set(options.faces.flatMap((f) => Object.values(f.routes).map((r) => r.path)));
   app.use(
     OpenApiValidator.middleware({

@@ -12,6 +12,11 @@ export interface FaceBinding {
   routes: Readonly<Record<string, RouteInfo>>;
   handlers: object;
   authenticate: Authenticator;
+  /**
+   * run the security check before contract validation (401/403 before 400), as a face whose
+   * protected operations must not reveal their request rules to strangers requires
+   */
+  authenticateFirst?: boolean;
 }
 
 interface Reply {
@@ -42,6 +47,28 @@ export interface BindOptions {
   cookiePolicy: CookiePolicy;
 }
 
+/**
+ * For faces that authenticate first: registers, ahead of the contract validator, a check per
+ * protected operation whose result the operation's binding then uses.
+ */
+export function bindSecurityFirst(app: Express, binding: FaceBinding, options: BindOptions): void {
+  if (!binding.authenticateFirst) return;
+  for (const route of Object.values(binding.routes)) {
+    if (route.security.length === 0) continue;
+    const method = route.method as 'get' | 'post' | 'put' | 'delete' | 'patch';
+    app[method](route.expressPath, async (req: Request, res: Response, next: NextFunction) => {
+      res.locals.face = binding.face;
+      try {
+        res.locals.principal = await binding.authenticate(req, route, contextFor(req, res, options.services));
+        res.locals.authenticated = true;
+        next();
+      } catch (error) {
+        next(error);
+      }
+    });
+  }
+}
+
 /** Registers every operation of a face on the app (not a Router: the validator's coercion needs it). */
 export function bindFace(app: Express, binding: FaceBinding, options: BindOptions): void {
   assertHandlersMatch(binding);
@@ -54,7 +81,7 @@ export function bindFace(app: Express, binding: FaceBinding, options: BindOption
       res.locals.operationId = operationId;
       try {
         const ctx = contextFor(req, res, options.services);
-        ctx.principal = await binding.authenticate(req, route, ctx);
+        ctx.principal = res.locals.authenticated ? (res.locals.principal as HandlerContext['principal']) : await binding.authenticate(req, route, ctx);
         const reply = await handler({
           body: req.body,
           query: req.query,

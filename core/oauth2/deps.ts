@@ -20,6 +20,8 @@ export interface OAuth2Deps {
   /** `iss` of every token: the public base URL */
   issuer: string;
   webgrant: boolean;
+  /** lifetime of the bearer tokens Gatehouse's own faces hand out */
+  firstPartyTokenSeconds: number;
 }
 
 /** The grant's account, if it still may use tokens (deleted or disabled accounts may not). */

@@ -2,8 +2,8 @@
 
 export type OAuth2TokenType = 'code' | 'access_token' | 'refresh_token';
 
-/** How a grant came to be: a consent code redemption or the password grant (RFC 6749 §4.1, §4.3). */
-export type GrantOrigin = 'authorization_code' | 'password';
+/** How a grant came to be: a consent code redemption, the password grant (RFC 6749 §4.1, §4.3), or a login on one of Gatehouse's own faces. */
+export type GrantOrigin = 'authorization_code' | 'password' | 'first-party';
 
 export interface OAuth2Grant {
   id: number;

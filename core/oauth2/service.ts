@@ -12,6 +12,7 @@ import { authenticateClient, type ClientCredentials } from './client-auth.js';
 import { ClientRegistry, type OAuth2Client } from './clients.js';
 import type { OAuth2Deps } from './deps.js';
 import { GRANTS, type TokenParams } from './grants/index.js';
+import { accountForAccessToken, firstPartyClient, issueFirstPartyToken, type FirstPartyToken } from './first-party.js';
 import { introspect, revokePresented, type IntrospectionResponse } from './introspection.js';
 import { KeyRing } from './keys.js';
 import { oauthError } from './scopes.js';
@@ -45,7 +46,7 @@ export class OAuth2Service {
     const maxTokenSeconds = () => Math.max(settings.tokenExpiresSeconds, ...this.clients.all().map((c) => c.settings.tokenExpiresSeconds));
     this.keys = new KeyRing(() => deps.store.signingKeys, deps.clock, deps.box, maxTokenSeconds);
     const tokens = new TokenIssuer(deps.clock, deps.auditor, this.issuer);
-    this.#deps = { ...deps, clients: this.clients, keys: this.keys, tokens, issuer: this.issuer, webgrant: settings.webgrant };
+    this.#deps = { ...deps, clients: this.clients, keys: this.keys, tokens, issuer: this.issuer, webgrant: settings.webgrant, firstPartyTokenSeconds: settings.tokenExpiresSeconds };
   }
 
   client(clientId: string): OAuth2Client | undefined {
@@ -87,6 +88,21 @@ export class OAuth2Service {
 
   revokeForAccount(account: Account, clientId: string, token: string | undefined, meta: RequestMeta): Promise<TokenSummary[]> {
     return revokeForAccount(this.#deps, account, clientId, token, meta);
+  }
+
+  /** A bearer token for one of Gatehouse's own faces (platform login, bootstrap, ...). */
+  issueFirstPartyToken(face: string, account: Account, meta: RequestMeta): Promise<FirstPartyToken> {
+    return issueFirstPartyToken(this.#deps, firstPartyClient(face, this.#deps.firstPartyTokenSeconds), account, meta);
+  }
+
+  /** The live account behind a bearer access token issued by any face, or undefined. */
+  accountForAccessToken(token: string): Promise<Account | undefined> {
+    return accountForAccessToken(this.#deps, token);
+  }
+
+  /** Ends every grant (and so every access and refresh token) of the account, on every instance. */
+  revokeAllForAccount(account: Account): Promise<number> {
+    return this.#deps.store.oauth2.revokeGrantsFor(account.id, undefined, this.#deps.clock.now());
   }
 
   /** getOauth2Client: the public description for the consent screen. */

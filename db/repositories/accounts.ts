@@ -79,6 +79,14 @@ export class KnexAccountRepository implements AccountRepository {
     return this.findOne({ email });
   }
 
+  async displayNameTaken(displayName: string): Promise<boolean> {
+    return (await this.db('accounts').whereRaw('lower(display_name) = ?', [displayName.toLowerCase()]).first('id')) !== undefined;
+  }
+
+  async exists(): Promise<boolean> {
+    return (await this.db('accounts').first('id')) !== undefined;
+  }
+
   async setPassword(id: number, passwordHash: string, at: Date): Promise<void> {
     await this.db('accounts').where({ id }).update({ password_hash: passwordHash, password_changed_at: at, updated_at: at });
   }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Session, SessionKind, SessionSource } from '../../core/model.js';
 import type { NewSession, SessionRepository } from '../../core/ports.js';
-import { toDate, toDateOrNull } from '../values.js';
+import { toCount, toDate, toDateOrNull } from '../values.js';
 
 interface DbSessionRow {
   id: number;
@@ -70,5 +70,23 @@ export class KnexSessionRepository implements SessionRepository {
     if (options.kind) query.andWhere({ kind: options.kind });
     if (options.keepId !== undefined) query.andWhereNot({ id: options.keepId });
     return query.update({ revoked_at: at });
+  }
+
+  async countActive(kind: SessionKind, now: Date): Promise<number> {
+    const row = await this.db('sessions')
+      .where({ kind })
+      .whereNull('revoked_at')
+      .andWhere('idle_expires_at', '>', now)
+      .andWhere('absolute_expires_at', '>', now)
+      .count({ n: '*' })
+      .first();
+    return toCount(row?.n);
+  }
+
+  async deleteEnded(kind: SessionKind, now: Date): Promise<number> {
+    return this.db('sessions')
+      .where({ kind })
+      .andWhere((q) => q.whereNotNull('revoked_at').orWhere('idle_expires_at', '<=', now).orWhere('absolute_expires_at', '<=', now))
+      .delete();
   }
 }

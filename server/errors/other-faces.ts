@@ -5,13 +5,6 @@ function publicMessage(message: string, code: ErrorCode): string {
   return code === 'internal' ? 'internal error' : message;
 }
 
-/** platform: `{code: <http status>, message}`. */
-export const renderPlatformError: FaceErrorRenderer = (error) => ({
-  status: error.status,
-  body: { code: error.status, message: publicMessage(error.message, error.code) },
-  headers: retryHeaders(error),
-});
-
 /** mgmt: `{message}` (what croit's own clients read). */
 export const renderMgmtError: FaceErrorRenderer = (error) => ({
   status: error.status,

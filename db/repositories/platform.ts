@@ -1,0 +1,166 @@
+import type { Knex } from 'knex';
+import type {
+  ApiCredentialRecord,
+  ApiCredentialRepository,
+  CounterRepository,
+  NewOidcLoginFlow,
+  OidcLoginFlow,
+  OidcProviderRecord,
+  OidcRepository,
+  SetupRepository,
+  SetupState,
+} from '../../core/platform/ports.js';
+import { toBool, toDate, toDateOrNull } from '../values.js';
+
+const SETUP_ROW = { id: 1 };
+
+export class KnexSetupRepository implements SetupRepository {
+  constructor(private readonly db: Knex) {}
+
+  async get(): Promise<SetupState> {
+    const row = await this.db('setup_state').where(SETUP_ROW).first();
+    return {
+      completedAt: toDateOrNull(row?.completed_at),
+      bootstrapExpiresAt: toDateOrNull(row?.bootstrap_expires_at),
+      hasBootstrapToken: Boolean(row?.bootstrap_token_hash),
+    };
+  }
+
+  async storeBootstrapToken(tokenHash: string, expiresAt: Date): Promise<void> {
+    await this.db('setup_state').where(SETUP_ROW).update({ bootstrap_token_hash: tokenHash, bootstrap_expires_at: expiresAt });
+  }
+
+  async consumeBootstrapToken(tokenHash: string, now: Date): Promise<boolean> {
+    const changed = await this.db('setup_state')
+      .where({ ...SETUP_ROW, bootstrap_token_hash: tokenHash })
+      .andWhere('bootstrap_expires_at', '>', now)
+      .update({ bootstrap_token_hash: null, bootstrap_expires_at: null });
+    return changed === 1;
+  }
+
+  async claimFirstSetup(at: Date): Promise<boolean> {
+    const changed = await this.db('setup_state').where(SETUP_ROW).whereNull('completed_at').update({ completed_at: at });
+    return changed === 1;
+  }
+
+  async releaseFirstSetup(): Promise<void> {
+    await this.db('setup_state').where(SETUP_ROW).whereNull('completed_by').update({ completed_at: null });
+  }
+
+  async markCompleted(accountId: number, at: Date): Promise<void> {
+    await this.db('setup_state').where(SETUP_ROW).update({ completed_at: at, completed_by: accountId });
+  }
+}
+
+export class KnexOidcRepository implements OidcRepository {
+  constructor(private readonly db: Knex) {}
+
+  async getProvider(): Promise<OidcProviderRecord | undefined> {
+    const row = await this.db('oidc_provider').where(SETUP_ROW).first();
+    if (!row) return undefined;
+    return {
+      enabled: toBool(row.enabled),
+      issuerUrl: row.issuer_url ?? null,
+      jwksUrl: row.jwks_url ?? null,
+      audience: row.audience ?? null,
+      clientId: row.client_id ?? null,
+      clientSecretSealed: row.client_secret_sealed ?? null,
+      scopes: row.scopes ?? null,
+      updatedAt: toDate(row.updated_at),
+    };
+  }
+
+  async putProvider(record: OidcProviderRecord): Promise<void> {
+    const columns = {
+      enabled: record.enabled,
+      issuer_url: record.issuerUrl,
+      jwks_url: record.jwksUrl,
+      audience: record.audience,
+      client_id: record.clientId,
+      client_secret_sealed: record.clientSecretSealed,
+      scopes: record.scopes,
+      updated_at: record.updatedAt,
+    };
+    // Portable upsert (MySQL ON DUPLICATE KEY / SQLite ON CONFLICT) of the single row.
+    await this.db('oidc_provider').insert({ ...SETUP_ROW, ...columns }).onConflict('id').merge(columns);
+  }
+
+  async insertFlow(flow: NewOidcLoginFlow): Promise<void> {
+    await this.db('oidc_login_flows').insert({
+      state_hash: flow.stateHash,
+      browser_hash: flow.browserHash,
+      nonce: flow.nonce,
+      code_verifier_sealed: flow.codeVerifierSealed,
+      continue_url: flow.continueUrl,
+      created_at: flow.at,
+      expires_at: flow.expiresAt,
+    });
+  }
+
+  async findFlow(stateHash: string): Promise<OidcLoginFlow | undefined> {
+    const row = await this.db('oidc_login_flows').where({ state_hash: stateHash }).first();
+    if (!row) return undefined;
+    return {
+      id: Number(row.id),
+      browserHash: row.browser_hash,
+      nonce: row.nonce,
+      codeVerifierSealed: row.code_verifier_sealed,
+      continueUrl: row.continue_url,
+      expiresAt: toDate(row.expires_at),
+      usedAt: toDateOrNull(row.used_at),
+    };
+  }
+
+  async consumeFlow(id: number, at: Date): Promise<boolean> {
+    return (await this.db('oidc_login_flows').where({ id }).whereNull('used_at').update({ used_at: at })) === 1;
+  }
+
+  async findLinkedAccountId(issuer: string, subject: string): Promise<number | undefined> {
+    const row = await this.db('account_links').where({ issuer, subject }).first('account_id');
+    return row ? Number(row.account_id) : undefined;
+  }
+
+  async link(issuer: string, subject: string, accountId: number, at: Date): Promise<void> {
+    await this.db('account_links').insert({ issuer, subject, account_id: accountId, created_at: at });
+  }
+}
+
+export class KnexCounterRepository implements CounterRepository {
+  constructor(private readonly db: Knex) {}
+
+  async increment(name: string, by = 1): Promise<void> {
+    if ((await this.db('counters').where({ name }).increment('value', by)) > 0) return;
+    // First use of the counter: create it (a concurrent creator wins harmlessly), then count.
+    await this.db('counters').insert({ name, value: 0 }).onConflict('name').ignore();
+    await this.db('counters').where({ name }).increment('value', by);
+  }
+
+  async read(names: readonly string[]): Promise<Record<string, number>> {
+    const rows = await this.db('counters').whereIn('name', [...names]);
+    const values: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
+    for (const row of rows) values[row.name] = Number(row.value);
+    return values;
+  }
+}
+
+export class KnexApiCredentialRepository implements ApiCredentialRepository {
+  constructor(private readonly db: Knex) {}
+
+  async insert(c: { uuid: string; name: string; type: string; accountId: number; tokenHash: string; at: Date; expiresAt: Date }): Promise<void> {
+    await this.db('api_credentials').insert({
+      uuid: c.uuid,
+      name: c.name,
+      type: c.type,
+      account_id: c.accountId,
+      token_hash: c.tokenHash,
+      created_at: c.at,
+      expires_at: c.expiresAt,
+    });
+  }
+
+  async findByHash(tokenHash: string): Promise<ApiCredentialRecord | undefined> {
+    const row = await this.db('api_credentials').where({ token_hash: tokenHash }).first();
+    if (!row) return undefined;
+    return { id: Number(row.id), uuid: row.uuid, accountId: Number(row.account_id), type: row.type, expiresAt: toDate(row.expires_at), revokedAt: toDateOrNull(row.revoked_at) };
+  }
+}

@@ -1,0 +1,34 @@
+import { GatehouseError } from '../../core/errors.js';
+import { isAdmin } from '../../handlers/platform/common.js';
+import type { Principal } from '../../handlers/context.js';
+import { allowsAnonymous, type Authenticator } from './types.js';
+
+const UNAUTHORIZED = 'unauthorized: provide a valid JWT Bearer token or API key';
+
+/**
+ * QuackStack's order: `Authorization: Bearer <access token>` first, then `X-API-Key`; neither
+ * valid → 401. Every protected platform operation is admin-only, and the admin flag is read from
+ * the account at every request (a demotion takes effect at once) → 403. The binder runs this
+ * before the body is validated, so an unauthenticated caller learns nothing about the contract.
+ */
+export function platformAuthenticator(): Authenticator {
+  return async (req, route, ctx) => {
+    if (allowsAnonymous(route)) return undefined;
+    const principal = (await fromBearer(req.get('authorization'), ctx)) ?? (await fromApiKey(req.get('x-api-key'), ctx));
+    if (!principal) throw new GatehouseError('unauthenticated', { message: UNAUTHORIZED, challenge: 'Bearer' });
+    if (!isAdmin(principal.account)) throw new GatehouseError('forbidden', { message: 'admin access required' });
+    return principal;
+  };
+}
+
+async function fromBearer(header: string | undefined, ctx: Parameters<Authenticator>[2]): Promise<Principal | undefined> {
+  const match = /^Bearer\s+(\S+)$/i.exec(header?.trim() ?? '');
+  if (!match) return undefined;
+  const account = await ctx.services.oauth2.accountForAccessToken(match[1]!);
+  return account ? { account, via: 'bearer' } : undefined;
+}
+
+async function fromApiKey(key: string | undefined, ctx: Parameters<Authenticator>[2]): Promise<Principal | undefined> {
+  const account = key ? await ctx.services.platform.apiKeys.accountFor(key.trim()) : undefined;
+  return account ? { account, via: 'api-key' } : undefined;
+}
