@@ -53,7 +53,7 @@ export function buildApp(options: AppOptions): Express {
       validateSecurity: false,
       validateApiSpec: false,
       validateFormats: true,
-      ignorePaths: /^\/(healthz|login)(\/|$)/,
+      ignorePaths: /^\/(healthz|login|ui)(\/|$)/,
     }),
   );
   for (const binding of options.faces) bindFace(app, binding, { services, cookiePolicy });

@@ -27,6 +27,13 @@ async function main(): Promise<void> {
   const runtime = await createRuntime(config);
   const { url } = await runtime.listen();
   runtime.logger.info('Gatehouse is listening', { url, database: config.database.url ? 'mysql' : config.database.sqlitePath });
+  if (await runtime.services.platform.bootstrap.isFresh()) {
+    runtime.logger.info(
+      `fresh install: create the first administrator (no token needed for this first one) with\n` +
+        `  curl -s ${config.server.publicUrl}/auth/bootstrap/complete -H 'Content-Type: application/json' -d '{"username":"admin","password":"<12+ characters>"}'\n` +
+        `later administrators need a bootstrap token: POST /auth/bootstrap/tokens, or npm run bootstrap-token on this host`,
+    );
+  }
   const stop = async () => {
     await runtime.close();
     process.exit(0);

@@ -47,6 +47,11 @@ export class BootstrapService {
     private readonly rules: CredentialRules,
   ) {}
 
+  /** A fresh install: no account yet and setup never completed (the first bootstrap needs no token). */
+  async isFresh(): Promise<boolean> {
+    return (await this.store.setup.get()).completedAt === null && !(await this.store.accounts.exists());
+  }
+
   async mintToken(admin: Account | undefined, ttlSeconds: number, meta: RequestMeta): Promise<{ token: string; expiresAt: Date }> {
     const token = randomBytes(24).toString('hex');
     const expiresAt = addSeconds(this.clock.now(), ttlSeconds);

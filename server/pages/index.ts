@@ -3,6 +3,7 @@ import type { Services } from '../../core/services.js';
 import { csrfCookieIssuer } from '../security/csrf.js';
 import { consentPage } from './consent.js';
 import { loginPage } from './login.js';
+import { mountUiPages } from './ui.js';
 
 /** Server-rendered pages (outside the API contracts). */
 export function mountPages(app: Express, services: Services): void {
@@ -10,4 +11,5 @@ export function mountPages(app: Express, services: Services): void {
   // The consent page posts to the API with the double-submit token: it needs the _csrf cookie.
   const { secure, domain } = services.config.cookies;
   app.get('/oauth2/authorize', csrfCookieIssuer({ secure, domain }), consentPage(services));
+  mountUiPages(app, services);
 }

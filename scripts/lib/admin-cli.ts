@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { load } from 'js-yaml';
+import { systemClock } from '../../core/clock.js';
+import { buildConfig, ConfigError, type Config } from '../../core/config.js';
+import { SecretBox } from '../../core/crypto.js';
+import { createServices, type Services } from '../../core/services.js';
+import { migrateToLatest, openDatabase } from '../../db/connect.js';
+import { createStore } from '../../db/store.js';
+import { createLogger } from '../../server/log.js';
+import { loadMasterKey } from '../../server/master-key.js';
+
+/**
+ * Runs an admin command against the same database and master key as `npm start` (environment
+ * variables and GATEHOUSE_CONFIG), with the identity core and no HTTP server.
+ */
+export function runAdminCommand(work: (services: Services, config: Config) => Promise<void>): void {
+  const main = async () => {
+    const file = process.env.GATEHOUSE_CONFIG ? ((load(readFileSync(process.env.GATEHOUSE_CONFIG, 'utf8')) ?? {}) as Record<string, unknown>) : {};
+    const config = buildConfig(process.env, file);
+    const logger = createLogger(config.log.level);
+    const db = openDatabase(config.database);
+    try {
+      await migrateToLatest(db);
+      const box = new SecretBox(loadMasterKey(config, logger));
+      const services = createServices({ store: createStore(db), clock: systemClock, config, box, mailer: { send: async () => {} }, onMailError: () => {} });
+      await work(services, config);
+    } finally {
+      await db.destroy();
+    }
+  };
+  main().catch((error: unknown) => {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(error instanceof ConfigError ? 2 : 1);
+  });
+}
