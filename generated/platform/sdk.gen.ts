@@ -188,8 +188,8 @@ export const getOidcProvider = <ThrowOnError extends boolean = false>(options?: 
  * discovery runs when a browser starts a login. Written to the audit trail.
  *
  * Gatehouse design: `jwks_url` overrides the `jwks_uri` found through the issuer's
- * discovery document; `audience` is the `aud` value an ID token must contain when it
- * differs from `client_id` (default: `client_id`). Requiring `client_id` when enabled is a
+ * discovery document; `audience` is an additional `aud` value an ID token must contain
+ * (it must always contain `client_id`, OIDC Core §3.1.3.7). Requiring `client_id` when enabled is a
  * Gatehouse rule: the browser login cannot work without it.
  *
  * Differs from the original implementation: the original also full-replaces and drops an
@@ -249,8 +249,9 @@ export const startOidcLogin = <ThrowOnError extends boolean = false>(options?: O
  * update), checks that the flow cookie matches it, then redeems `code` at the issuer's
  * token endpoint (with the PKCE `code_verifier` and the stored client secret, if any) and
  * verifies the ID token: signature against the issuer's JWKS (or the configured
- * `jwks_url`), `iss`, `aud` (the configured `audience`, else `client_id`), `exp`, `iat` and
- * `nonce`.
+ * `jwks_url`), `iss`, `aud` (it must contain `client_id`, as OIDC Core §3.1.3.7 requires,
+ * and also the configured `audience` when one is set), `exp`, `iat` and `nonce`. The
+ * relying-party checks are those of `openid-client`, an OpenID-certified library.
  *
  * The account: the one already linked to this issuer and `sub`; else the account whose
  * email equals the token's `email` when `email_verified` is true (the link is then
