@@ -66,6 +66,7 @@ export const SETTINGS = [
   { key: 'authenticators.oauth2.clients', env: 'GATEHOUSE_OAUTH2_CLIENTS', type: 'json', default: '{}', doc: 'OAuth2 clients by client_id (YAML map, or JSON in the variable): name, author, authorUrl, redirectUris, scopes, secretHash (`sha256:<hex>`), public, oidc, and per-client overrides of the settings above.' },
   { key: 'platform.webSessionsEnabled', env: 'GATEHOUSE_WEB_SESSIONS_ENABLED', type: 'bool', default: true, doc: 'Web UI sessions (`ui_session` cookie, OIDC browser login) are on; off: the session admin operations answer 503.' },
   { key: 'platform.uiSessionCookie', env: 'GATEHOUSE_UI_SESSION_COOKIE', type: 'string', default: 'ui_session', doc: 'Name of the web UI session cookie (platform face).' },
+  { key: 'platform.requestsPerMinute', env: 'GATEHOUSE_PLATFORM_REQUESTS_PER_MINUTE', type: 'int', default: 60, min: 0, max: 100000, doc: 'Requests per minute per client address to the platform face\'s public operations (login, bootstrap, OIDC login) before 429; 0: no limit. Shared by all instances.' },
   { key: 'mail.smtpUrl', env: 'SMTP_URL', type: 'secret', doc: 'smtp://user:pass@host:587. Empty: mail goes to the log and the mail_outbox table.' },
   { key: 'mail.from', env: 'GATEHOUSE_MAIL_FROM', type: 'string', default: 'Gatehouse <no-reply@localhost>', doc: 'From address of outgoing mail.' },
   { key: 'log.level', env: 'GATEHOUSE_LOG_LEVEL', type: 'string', default: 'info', doc: '`debug`, `info`, `warn`, `error` or `silent`.' },

@@ -36,7 +36,7 @@ export interface Config {
       clients: Record<string, unknown>;
     };
   };
-  platform: { webSessionsEnabled: boolean; uiSessionCookie: string };
+  platform: { webSessionsEnabled: boolean; uiSessionCookie: string; requestsPerMinute: number };
   mail: { smtpUrl: string | undefined; from: string };
   log: { level: 'debug' | 'info' | 'warn' | 'error' | 'silent' };
 }

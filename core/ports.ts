@@ -132,6 +132,13 @@ export interface OAuth2Repository {
   listLive(accountId: number, now: Date, clientId?: string): Promise<OAuth2Token[]>;
 }
 
+export interface RateLimitRepository {
+  /** counts one request in the bucket's window and returns the window's count so far */
+  hit(bucket: string, windowStart: Date): Promise<number>;
+  /** deletes windows that started before `before` */
+  prune(before: Date): Promise<void>;
+}
+
 /** All repositories over one executor (the pool, or one transaction). */
 export interface Store {
   accounts: AccountRepository;
@@ -147,6 +154,7 @@ export interface Store {
   oidc: OidcRepository;
   counters: CounterRepository;
   apiCredentials: ApiCredentialRepository;
+  rateLimits: RateLimitRepository;
   /** runs `work` in one transaction; everything it wrote is rolled back if it throws */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /** cheap round trip, for the health check */

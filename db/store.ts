@@ -5,6 +5,7 @@ import { KnexAccountRepository } from './repositories/accounts.js';
 import { KnexAuditRepository, KnexLoginAttemptRepository, KnexMailOutboxRepository } from './repositories/records.js';
 import { KnexOAuth2Repository } from './repositories/oauth2.js';
 import { KnexApiCredentialRepository, KnexCounterRepository, KnexOidcRepository, KnexSetupRepository } from './repositories/platform.js';
+import { KnexRateLimitRepository } from './repositories/rate-limits.js';
 import { KnexSessionRepository } from './repositories/sessions.js';
 import { KnexSigningKeyRepository } from './repositories/signing-keys.js';
 import { KnexOneTimeTokenRepository, KnexStipulationRepository } from './repositories/tokens.js';
@@ -25,6 +26,7 @@ export function createStore(db: Knex): Store {
     oidc: translated(new KnexOidcRepository(db)),
     counters: translated(new KnexCounterRepository(db)),
     apiCredentials: translated(new KnexApiCredentialRepository(db)),
+    rateLimits: translated(new KnexRateLimitRepository(db)),
     async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
       try {
         return await db.transaction((trx) => work(createStore(trx)));

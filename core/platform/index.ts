@@ -7,6 +7,7 @@ import type { OAuth2Service } from '../oauth2/service.js';
 import type { Store } from '../ports.js';
 import type { SessionService } from '../sessions.js';
 import type { LoginThrottle } from '../throttle.js';
+import { RateLimiter } from '../rate-limit.js';
 import { ApiKeyService } from './api-keys.js';
 import { BootstrapService } from './bootstrap.js';
 import { OidcLoginService } from './oidc-login.js';
@@ -19,6 +20,8 @@ export interface PlatformServices {
   webSessions: WebSessionService;
   oidcLogin: OidcLoginService;
   apiKeys: ApiKeyService;
+  /** per client address, on the public operations */
+  rateLimit: RateLimiter;
 }
 
 export interface PlatformDeps {
@@ -49,5 +52,6 @@ export function createPlatformServices(deps: PlatformDeps): PlatformServices {
       landingPage: config.login.landingPage,
     }),
     apiKeys: new ApiKeyService(store, clock),
+    rateLimit: new RateLimiter(() => store.rateLimits, clock, { limit: config.platform.requestsPerMinute, windowSeconds: 60 }),
   };
 }

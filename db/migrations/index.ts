@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as identity from './20261123050000_identity.js';
 import * as oauth2 from './20261123060000_oauth2.js';
 import * as platform from './20261202000000_platform.js';
+import * as rateLimits from './20261202010000_rate_limits.js';
 
 /**
  * Migrations are imported, not discovered on disk, so the same list runs under tsx, vitest and a
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261123050000_identity': identity,
   '20261123060000_oauth2': oauth2,
   '20261202000000_platform': platform,
+  '20261202010000_rate_limits': rateLimits,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

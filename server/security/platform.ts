@@ -13,7 +13,11 @@ const UNAUTHORIZED = 'unauthorized: provide a valid JWT Bearer token or API key'
  */
 export function platformAuthenticator(): Authenticator {
   return async (req, route, ctx) => {
-    if (allowsAnonymous(route)) return undefined;
+    if (allowsAnonymous(route)) {
+      // The public operations take passwords, tokens and codes: limit how fast one address may try.
+      await ctx.services.platform.rateLimit.check(`platform:${ctx.meta.ip ?? 'unknown'}`);
+      return undefined;
+    }
     const principal = (await fromBearer(req.get('authorization'), ctx)) ?? (await fromApiKey(req.get('x-api-key'), ctx));
     if (!principal) throw new GatehouseError('unauthenticated', { message: UNAUTHORIZED, challenge: 'Bearer' });
     if (!isAdmin(principal.account)) throw new GatehouseError('forbidden', { message: 'admin access required' });

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 
 /** Rows of a table as plain objects, for assertions on what the service stored. */
-export async function rows(db: Knex, table: string, where: Record<string, unknown> = {}): Promise<Record<string, unknown>[]> {
-  return db(table).where(where).orderBy('id');
+export async function rows(db: Knex, table: string, where: Record<string, unknown> = {}, orderBy = 'id'): Promise<Record<string, unknown>[]> {
+  return db(table).where(where).orderBy(orderBy);
 }
 
 export async function auditMessages(db: Knex, accountId: number): Promise<string[]> {
