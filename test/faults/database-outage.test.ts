@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as platform from '../../generated/platform/sdk.gen.js';
 import * as sa from '../../generated/simple-auth/sdk.gen.js';
 import { openDatabase } from '../../db/connect.js';
 import { createTestDatabase, MYSQL_SERVER_URL, type TestDatabase } from '../support/databases.js';
 import { startGatehouse, type TestGatehouse } from '../support/gatehouse.js';
+import { bootstrapAdmin, platformCaller } from '../support/platform.js';
 import { must, simpleAuthCaller, type SimpleAuthCaller } from '../support/simple-auth.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 
@@ -16,6 +18,7 @@ describe('database outage on MariaDB', () => {
   let proxy: TcpProxy;
   let gh: TestGatehouse;
   let user: SimpleAuthCaller;
+  let adminToken: string;
 
   beforeAll(async () => {
     direct = await createTestDatabase('mysql');
@@ -28,6 +31,7 @@ describe('database outage on MariaDB', () => {
     const url = `${viaProxy.toString().replace(/\/$/, '')}${dbName}`;
     const db = openDatabase({ url, sqlitePath: '', poolMax: 4, acquireTimeoutMs: 1000 });
     gh = await startGatehouse('mysql', { database: { ...direct, url, db, drop: async () => db.destroy() } });
+    adminToken = (await bootstrapAdmin(gh)).token;
     user = await simpleAuthCaller(gh);
     must(await sa.createAccount({ client: user.client, body: { username: 'dora', email: 'dora@example.com', password: 'dora-password' }, query: { createSession: true } }));
   });
@@ -52,9 +56,17 @@ describe('database outage on MariaDB', () => {
     const body = JSON.stringify(login.error);
     expect(body).not.toMatch(/ECONN|Knex|mysql|select|stack/i);
 
+    // A bearer token cannot be checked without the database: 503, not 401 (a client would drop a good token).
+    const stats = must(await platform.getWebSessionStats({ client: platformCaller(gh, { token: adminToken }).client }));
+    expect(stats.response.status).toBe(503);
+    expect(stats.error).toEqual({ code: 503, message: 'the identity store is unreachable' });
+    const platformLogin = must(await platform.localLogin({ client: platformCaller(gh).client, body: { username: 'dora', password: 'dora-password' } }));
+    expect(platformLogin.response.status).toBe(503);
+
     proxy.up();
     await expect.poll(async () => must(await sa.getAccount({ client: user.client })).response.status, { timeout: 10_000, interval: 200 }).toBe(200);
     const again = must(await sa.createSession({ client: (await simpleAuthCaller(gh)).client, body: { username: 'dora', password: 'dora-password' } }));
     expect(again.response.status).toBe(200);
+    expect(must(await platform.getWebSessionStats({ client: platformCaller(gh, { token: adminToken }).client })).response.status).toBe(200);
   });
 });
