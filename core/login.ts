@@ -37,11 +37,14 @@ export class LoginService {
     const account = await this.find(attempt.identifier);
     const passwordOk = await this.passwords.verify(attempt.password, account?.passwordHash);
     if (!account || !passwordOk) {
-      await this.throttle.recordFailure(store.loginAttempts, key, meta.ip, account ? 'bad_password' : 'unknown_user');
+      await this.throttle.recordFailure(store.loginAttempts, key, meta.ip, !account ? 'unknown_user' : account.passwordHash ? 'bad_password' : 'no_password');
       if (account) await this.auditor.record(store.audit, meta, { accountId: account.id, level: 'warn', module, message: 'Login failed' });
       throw new GatehouseError('invalid_credentials', { logDetail: account ? 'wrong password' : 'unknown user' });
     }
-    if (!account.active) throw new GatehouseError('inactive_account');
+    if (!account.active) {
+      await this.throttle.recordFailure(store.loginAttempts, key, meta.ip, 'inactive');
+      throw new GatehouseError('inactive_account');
+    }
     if ((await store.stipulations.countOpen(account.id)) > 0) throw new GatehouseError('unsatisfied_stipulations');
     if (account.totpSecretSealed) {
       if (!attempt.totp) throw new GatehouseError('totp_missing');
