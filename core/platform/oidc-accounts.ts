@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Auditor, RequestMeta } from '../audit.js';
 import type { Clock } from '../clock.js';
+import { GatehouseError } from '../errors.js';
 import type { Account } from '../model.js';
 import type { Store } from '../ports.js';
 import { normalizeEmail, normalizeUsername, type CredentialRules } from '../rules.js';
@@ -21,8 +22,21 @@ export interface UpstreamIdentity {
  * else a new account without a password.
  */
 export async function accountForUpstream(store: Store, clock: Clock, auditor: Auditor, rules: CredentialRules, who: UpstreamIdentity, meta: RequestMeta): Promise<Account | undefined> {
-  const linked = await store.oidc.findLinkedAccountId(who.issuer, who.subject);
-  if (linked !== undefined) return store.accounts.findById(linked);
+  // Two first sign-ins at once (two tabs, two instances; the same subject, or two wanting the
+  // same username or email) collide on a unique key: the loser looks again and now finds the
+  // winner's link, username or email, instead of failing the login with a conflict.
+  for (let attempt = 1; ; attempt++) {
+    const linked = await store.oidc.findLinkedAccountId(who.issuer, who.subject);
+    if (linked !== undefined) return store.accounts.findById(linked);
+    try {
+      return await linkNewIdentity(store, clock, auditor, rules, who, meta);
+    } catch (error) {
+      if (!(error instanceof GatehouseError && error.code === 'conflict') || attempt === 3) throw error;
+    }
+  }
+}
+
+function linkNewIdentity(store: Store, clock: Clock, auditor: Auditor, rules: CredentialRules, who: UpstreamIdentity, meta: RequestMeta): Promise<Account> {
   return store.transaction(async (tx) => {
     const now = clock.now();
     const email = who.email ? normalizeEmail(who.email) : null;

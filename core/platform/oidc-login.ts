@@ -25,6 +25,8 @@ export interface CallbackParams {
   code?: string | undefined;
   state: string;
   error?: string | undefined;
+  /** the issuer's text for `error`: written to the audit trail, never echoed */
+  errorDescription?: string | undefined;
   iss?: string | undefined;
 }
 
@@ -88,11 +90,13 @@ export class OidcLoginService {
     const provider = await this.providers.active();
     const flow = await this.store.oidc.findFlow(sha256Hex(params.state));
     const now = this.clock.now();
-    if (!flow || flow.usedAt || flow.expiresAt <= now) throw invalidState('unknown, used or expired flow');
-    if (!browserToken || !constantTimeEqual(sha256Hex(browserToken), flow.browserHash)) throw invalidState('flow cookie missing or mismatched');
-    if (!(await this.store.oidc.consumeFlow(flow.id, now))) throw invalidState('flow consumed concurrently');
+    // The state checks are inside the try: a replayed or foreign callback (login CSRF) is a
+    // security event the audit trail must show, as the contract says of every failure.
     try {
-      if (params.error) throw rejected(`issuer answered error=${params.error.slice(0, 64)}`);
+      if (!flow || flow.usedAt || flow.expiresAt <= now) throw invalidState('unknown, used or expired flow');
+      if (!browserToken || !constantTimeEqual(sha256Hex(browserToken), flow.browserHash)) throw invalidState('flow cookie missing or mismatched');
+      if (!(await this.store.oidc.consumeFlow(flow.id, now))) throw invalidState('flow consumed concurrently');
+      if (params.error) throw rejected(`issuer answered error=${params.error.slice(0, 64)}${params.errorDescription ? ` (${params.errorDescription.slice(0, 200)})` : ''}`);
       if (!params.code) throw invalidState('callback without code or error');
       const identity = await this.redeem(provider, params, flow.nonce, this.box.open(flow.codeVerifierSealed, VERIFIER_CONTEXT));
       const account = await accountForUpstream(this.store, this.clock, this.auditor, this.settings, identity, meta);
@@ -113,9 +117,11 @@ export class OidcLoginService {
     const callback = new URL(this.redirectUri);
     for (const [name, value] of Object.entries({ code: params.code, state: params.state, iss: params.iss })) if (value) callback.searchParams.set(name, value);
     let claims: oidc.IDToken | undefined;
+    let accessToken: string | undefined;
     try {
       const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: params.state, expectedNonce: nonce, idTokenExpected: true });
       claims = tokens.claims();
+      accessToken = tokens.access_token;
     } catch (error) {
       if (isNetworkError(error)) throw new GatehouseError('upstream_unavailable', { cause: error });
       throw rejected('code exchange or ID token verification failed', error);
@@ -124,19 +130,41 @@ export class OidcLoginService {
     // OIDC Core §3.1.3.7 already requires client_id in aud; a configured audience must be there too.
     const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     if (provider.audience && !aud.includes(provider.audience)) throw rejected('ID token audience mismatch');
+    // The verified ID token wins; the userinfo answer (same sub, checked) only fills in what it lacks.
+    const profile = { ...(await this.userInfo(config, accessToken, claims)), ...claims };
     return {
       issuer: claims.iss,
       subject: claims.sub,
-      email: typeof claims.email === 'string' ? claims.email : undefined,
-      emailVerified: claims.email_verified === true,
-      preferredUsername: typeof claims.preferred_username === 'string' ? claims.preferred_username : undefined,
-      name: typeof claims.name === 'string' ? claims.name : undefined,
+      email: typeof profile.email === 'string' ? profile.email : undefined,
+      emailVerified: profile.email_verified === true,
+      preferredUsername: typeof profile.preferred_username === 'string' ? profile.preferred_username : undefined,
+      name: typeof profile.name === 'string' ? profile.name : undefined,
     };
+  }
+
+  /**
+   * An issuer that follows OIDC Core §5.4 (Okta, Auth0, node-oidc-provider) returns the claims of
+   * the `profile` and `email` scopes from its userinfo endpoint, not in the ID token; without this
+   * call such a login had no email (no link to an existing account) and the subject as its name.
+   * Skipped when the ID token already carries them, or the issuer has no userinfo endpoint.
+   */
+  private async userInfo(config: oidc.Configuration, accessToken: string | undefined, claims: oidc.IDToken): Promise<Record<string, unknown>> {
+    const complete = ['email', 'email_verified', 'preferred_username', 'name'].every((name) => claims[name] !== undefined);
+    if (complete || !accessToken || !config.serverMetadata().userinfo_endpoint) return {};
+    try {
+      return await oidc.fetchUserInfo(config, accessToken, claims.sub);
+    } catch (error) {
+      if (isNetworkError(error)) throw new GatehouseError('upstream_unavailable', { cause: error });
+      throw rejected('userinfo request failed', error);
+    }
   }
 
   /** Discovery, cached five minutes per provider configuration; the JWKS URL may be overridden. */
   private async discover(provider: ActiveProvider): Promise<oidc.Configuration> {
-    const key = `${provider.issuerUrl}|${provider.clientId}|${provider.updatedAt.getTime()}`;
+    // Everything the Configuration is built from: a new jwks_url or client secret must not be
+    // served from the cache just because the upsert landed in the same millisecond (or the
+    // clock, as in tests, did not move).
+    const key = JSON.stringify([provider.issuerUrl, provider.clientId, provider.clientSecret, provider.jwksUrl, provider.updatedAt.getTime()]);
     if (this.#discovered?.key === key && Date.now() - this.#discovered.at < DISCOVERY_CACHE_MS) return this.#discovered.config;
     const auth = provider.clientSecret ? oidc.ClientSecretBasic(provider.clientSecret) : oidc.None();
     const insecure = new URL(provider.issuerUrl).protocol === 'http:';
@@ -147,6 +175,10 @@ export class OidcLoginService {
         config = new oidc.Configuration({ ...config.serverMetadata(), jwks_uri: provider.jwksUrl } as unknown as ConstructorParameters<typeof oidc.Configuration>[0], provider.clientId, undefined, auth);
         if (insecure || new URL(provider.jwksUrl).protocol === 'http:') oidc.allowInsecureRequests(config);
       }
+      // openid-client skips the ID token's signature when it comes from the token endpoint (TLS
+      // vouches for it); the contract promises a check against the issuer's JWKS or the configured
+      // jwks_url, and without this the jwks_url setting had no effect at all.
+      oidc.enableNonRepudiationChecks(config);
     } catch (error) {
       throw new GatehouseError('upstream_unavailable', { message: 'the oidc issuer could not be reached', cause: error });
     }

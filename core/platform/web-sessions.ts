@@ -60,11 +60,13 @@ export class WebSessionService {
     return live;
   }
 
+  /** Ends one web-UI session; a cookie of another face's session, or an ended one, changes nothing. */
   async logout(token: string, meta: RequestMeta): Promise<void> {
-    const session = await this.sessions.end(token);
-    if (!session || session.kind !== 'platform-ui') return;
+    const live = await this.sessions.resolve(token, 'platform-ui');
+    if (!live) return;
+    await this.sessions.end(token);
     await this.store.counters.increment(WEB_SESSION_COUNTERS.revoked);
-    await this.auditor.record(this.store.audit, meta, { accountId: session.accountId, level: 'info', module: 'auth:platform', message: 'AUTH_WEB_SESSION_LOGOUT' });
+    await this.auditor.record(this.store.audit, meta, { accountId: live.account.id, level: 'info', module: 'auth:platform', message: 'AUTH_WEB_SESSION_LOGOUT' });
   }
 
   /**

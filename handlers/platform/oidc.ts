@@ -26,7 +26,7 @@ export const oidcHandlers = {
   async completeOIDCLogin({ query, ctx }) {
     const { services } = ctx;
     const done = await services.platform.oidcLogin.complete(
-      { code: query.code, state: query.state, error: query.error, iss: query.iss },
+      { code: query.code, state: query.state, error: query.error, errorDescription: query.error_description, iss: query.iss },
       ctx.cookies[FLOW_COOKIE],
       ctx.meta,
     );

@@ -1,5 +1,6 @@
 import type { Request, Response, NextFunction, Express } from 'express';
 import type { Services } from '../../core/services.js';
+import { writeCookie } from '../cookies.js';
 import { escapeHtml, sendPage } from './html.js';
 
 /**
@@ -37,7 +38,9 @@ export function mountUiPages(app: Express, services: Services): void {
     try {
       const token = req.cookies?.[cookieName];
       if (token) await services.platform.webSessions.logout(token, { requestId: String(res.locals.requestId ?? ''), ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null });
-      res.clearCookie(cookieName, { path: '/' });
+      // Through the one cookie writer: a cookie set with the configured Domain (and Secure) is
+      // only removed by a Set-Cookie carrying the same Domain; res.clearCookie left it in place.
+      writeCookie(res, { name: cookieName, value: '', path: '/', maxAgeSeconds: 0, httpOnly: true }, req.secure, services.config.cookies);
       res.redirect(303, '/ui');
     } catch (error) {
       next(error);
