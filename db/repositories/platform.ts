@@ -14,11 +14,49 @@ import { toBool, toDate, toDateOrNull } from '../values.js';
 
 const SETUP_ROW = { id: 1 };
 
+interface DbSetupRow {
+  completed_at: unknown;
+  bootstrap_token_hash: string | null;
+  bootstrap_expires_at: unknown;
+}
+
+interface DbOidcProviderRow {
+  enabled: unknown;
+  issuer_url: string | null;
+  jwks_url: string | null;
+  audience: string | null;
+  client_id: string | null;
+  client_secret_sealed: string | null;
+  scopes: string | null;
+  updated_at: unknown;
+}
+
+interface DbOidcFlowRow {
+  id: number;
+  state_hash: string;
+  browser_hash: string;
+  nonce: string;
+  code_verifier_sealed: string;
+  continue_url: string;
+  expires_at: unknown;
+  used_at: unknown;
+}
+
+interface DbApiCredentialRow {
+  id: number;
+  token_hash: string;
+  uuid: string;
+  account_id: number;
+  type: string;
+  expires_at: unknown;
+  revoked_at: unknown;
+}
+
 export class KnexSetupRepository implements SetupRepository {
   constructor(private readonly db: Knex) {}
 
   async get(): Promise<SetupState> {
-    const row = await this.db('setup_state').where(SETUP_ROW).first();
+    const row = await this.db<DbSetupRow>('setup_state').where(SETUP_ROW).first();
     return {
       completedAt: toDateOrNull(row?.completed_at),
       bootstrapExpiresAt: toDateOrNull(row?.bootstrap_expires_at),
@@ -56,7 +94,7 @@ export class KnexOidcRepository implements OidcRepository {
   constructor(private readonly db: Knex) {}
 
   async getProvider(): Promise<OidcProviderRecord | undefined> {
-    const row = await this.db('oidc_provider').where(SETUP_ROW).first();
+    const row = await this.db<DbOidcProviderRow>('oidc_provider').where(SETUP_ROW).first();
     if (!row) return undefined;
     return {
       enabled: toBool(row.enabled),
@@ -98,7 +136,7 @@ export class KnexOidcRepository implements OidcRepository {
   }
 
   async findFlow(stateHash: string): Promise<OidcLoginFlow | undefined> {
-    const row = await this.db('oidc_login_flows').where({ state_hash: stateHash }).first();
+    const row = await this.db<DbOidcFlowRow>('oidc_login_flows').where({ state_hash: stateHash }).first();
     if (!row) return undefined;
     return {
       id: Number(row.id),
@@ -159,7 +197,7 @@ export class KnexApiCredentialRepository implements ApiCredentialRepository {
   }
 
   async findByHash(tokenHash: string): Promise<ApiCredentialRecord | undefined> {
-    const row = await this.db('api_credentials').where({ token_hash: tokenHash }).first();
+    const row = await this.db<DbApiCredentialRow>('api_credentials').where({ token_hash: tokenHash }).first();
     if (!row) return undefined;
     return { id: Number(row.id), uuid: row.uuid, accountId: Number(row.account_id), type: row.type, expiresAt: toDate(row.expires_at), revokedAt: toDateOrNull(row.revoked_at) };
   }
