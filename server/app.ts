@@ -40,7 +40,10 @@ export function buildApp(options: AppOptions): Express {
       next(error);
     }
   });
-  app.use(['/login', '/api/v1'], csrfCookieIssuer(cookiePolicy));
+  // Every browser call of simple-auth gets the double-submit cookie; vouch is called by a reverse
+  // proxy on every proxied request and never returns the cookie, so it gets none.
+  const issueCsrfCookie = csrfCookieIssuer(cookiePolicy);
+  app.use(['/login', '/api/v1'], (req, res, next) => (req.path === '/auth/vouch' ? next() : issueCsrfCookie(req, res, next)));
   mountPages(app, services);
 
   for (const binding of options.faces) bindSecurityFirst(app, binding, { services, cookiePolicy });

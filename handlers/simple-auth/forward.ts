@@ -11,12 +11,23 @@ function header(ctx: HandlerContext, name: string): string | undefined {
   return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 }
 
-/** The URL the proxied request was for, from the proxy's X-Forwarded-* headers (nginx, traefik). */
+const FORWARDED_PROTO = /^https?$/i;
+const FORWARDED_HOST = /^([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(:\d{1,5})?$/i;
+
+/**
+ * The URL the proxied request was for, from the proxy's X-Forwarded-* headers (nginx, traefik).
+ * Behind a chain of proxies a header may hold a list: the first value is the client-facing one.
+ * A host or path that would change the URL's authority (`X-Forwarded-Uri: @evil.example/` makes
+ * `https://app.example.com@evil.example/`) gives no continue URL rather than a forged one.
+ */
 function forwardedUrl(ctx: HandlerContext, explicit: string | undefined): string | undefined {
   if (explicit) return explicit;
-  const host = header(ctx, 'x-forwarded-host');
-  if (!host) return undefined;
-  return `${header(ctx, 'x-forwarded-proto') ?? 'http'}://${host}${header(ctx, 'x-forwarded-uri') ?? ''}`;
+  const first = (name: string) => header(ctx, name)?.split(',')[0]!.trim();
+  const host = first('x-forwarded-host');
+  const proto = first('x-forwarded-proto') || 'http';
+  const uri = header(ctx, 'x-forwarded-uri') ?? '';
+  if (!host || !FORWARDED_HOST.test(host) || !FORWARDED_PROTO.test(proto) || (uri && !uri.startsWith('/'))) return undefined;
+  return `${proto.toLowerCase()}://${host}${uri}`;
 }
 
 export const forwardAuthHandlers = {
@@ -25,8 +36,9 @@ export const forwardAuthHandlers = {
     if (!simple.enabled) throw new GatehouseError('not_found', { reason: 'simple-disabled', message: 'simple authentication is disabled' });
     if (simple.sharedSecret) {
       const [scheme, secret, ...rest] = (header(ctx, 'authorization') ?? '').split(/\s+/);
-      if (scheme !== 'Bearer' || !secret || rest.length || !constantTimeEqual(secret, simple.sharedSecret)) {
-        throw new GatehouseError('invalid_auth_token');
+      // The auth scheme is case-insensitive (RFC 9110 §11.1): `bearer <secret>` is as good.
+      if (scheme?.toLowerCase() !== 'bearer' || !secret || rest.length || !constantTimeEqual(secret, simple.sharedSecret)) {
+        throw new GatehouseError('invalid_auth_token', { challenge: 'Bearer' });
       }
     }
     try {
@@ -34,7 +46,10 @@ export const forwardAuthHandlers = {
       return { status: 200, body: { id: account.uuid, username: account.username } };
     } catch (error) {
       // The document answers a failed login with 403 here (not 401 as on /auth/session).
-      if (error instanceof GatehouseError && error.status === 401) throw new GatehouseError('forbidden', { reason: simpleAuthReason(error), message: error.message });
+      // Keep which check failed for the log (unknown user, wrong password, replayed TOTP).
+      if (error instanceof GatehouseError && error.status === 401) {
+        throw new GatehouseError('forbidden', { reason: simpleAuthReason(error), message: error.message, logDetail: error.logDetail ?? error.code, cause: error });
+      }
       throw error;
     }
   },
@@ -47,7 +62,8 @@ export const forwardAuthHandlers = {
       return { status: 200, body: OK, headers };
     }
     if (query?.forward) {
-      const login = new URL('/login', ctx.services.config.server.publicUrl);
+      // Appended, not resolved: `new URL('/login', base)` would drop a path prefix of the public URL.
+      const login = new URL(`${ctx.services.config.server.publicUrl}/login`);
       const target = forwardedUrl(ctx, query.continue);
       if (target) login.searchParams.set('continue', target);
       return {

@@ -52,7 +52,8 @@ export const renderSimpleAuthError: FaceErrorRenderer = (error, operationId): Er
   if (operationId !== undefined && OAUTH2_OPERATIONS.has(operationId) && !fromAuthLayer) return oauth2Reply(error, status);
   // Internal errors never echo a message that might carry a cause.
   const message = error.code === 'internal' ? 'internal-error' : error.message;
-  return { status, body: { error: true, message, reason }, headers: retryHeaders(error) };
+  // A 401 that names its challenge (e.g. /auth/simple's Bearer secret) says so (RFC 9110 §11.6.1).
+  return { status, body: { error: true, message, reason }, headers: { ...retryHeaders(error), ...(error.challenge && status === 401 ? { 'WWW-Authenticate': error.challenge } : {}) } };
 };
 
 function oauth2Reply(error: GatehouseError, status: number): ErrorReply {

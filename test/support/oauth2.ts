@@ -3,7 +3,7 @@ import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JW
 import { urlSearchParamsBodySerializer } from '../../generated/simple-auth/client/index.js';
 import * as sa from '../../generated/simple-auth/sdk.gen.js';
 import type { TestGatehouse } from './gatehouse.js';
-import { must, simpleAuthCaller, type SimpleAuthCaller } from './simple-auth.js';
+import { must, simpleAuthCaller, type Reachable, type SimpleAuthCaller } from './simple-auth.js';
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 export const secretHash = (secret: string) => `sha256:${sha256(secret)}`;
@@ -43,7 +43,7 @@ export function basic(id: string, secret: string): string {
 export const form = { ...urlSearchParamsBodySerializer, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } } as const;
 
 /** A browser with an account and a session (created through the API). */
-export async function signedIn(gh: TestGatehouse, username: string): Promise<SimpleAuthCaller & { uuid: string }> {
+export async function signedIn(gh: Reachable, username: string): Promise<SimpleAuthCaller & { uuid: string }> {
   const caller = await simpleAuthCaller(gh);
   const created = must(await sa.createAccount({ client: caller.client, body: { username, email: `${username}@example.com`, password: `${username}-password` }, query: { createSession: true } }));
   if (created.response.status !== 200) throw new Error(`account not created: ${JSON.stringify(created.error)}`);
@@ -51,7 +51,7 @@ export async function signedIn(gh: TestGatehouse, username: string): Promise<Sim
 }
 
 /** A server-side caller (no cookies, no CSRF): what a relying party's back end is. */
-export async function backend(gh: TestGatehouse): Promise<SimpleAuthCaller> {
+export async function backend(gh: Reachable): Promise<SimpleAuthCaller> {
   const caller = await simpleAuthCaller(gh, { prime: false });
   caller.browser.csrf = false;
   return caller;
