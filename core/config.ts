@@ -1,5 +1,19 @@
 import { SETTINGS, type Setting } from './config-schema.js';
 
+export interface OktaSettings {
+  enabled: boolean;
+  /** undefined unless set (required when enabled) */
+  issuer: string | undefined;
+  clientId: string;
+  /** empty: the client id */
+  audience: string;
+  /** undefined: the issuer's origin */
+  baseUrl: string | undefined;
+  /** role name → Okta group name */
+  mapRoles: Record<string, string>;
+  requestsPerMinute: number;
+}
+
 export interface Config {
   server: { host: string; port: number; publicUrl: string; trustProxy: string };
   database: { url: string | undefined; sqlitePath: string; poolMax: number; acquireTimeoutMs: number };
@@ -37,6 +51,7 @@ export interface Config {
     };
   };
   platform: { webSessionsEnabled: boolean; uiSessionCookie: string; requestsPerMinute: number };
+  mgmt: { okta: OktaSettings };
   mail: { smtpUrl: string | undefined; from: string };
   log: { level: 'debug' | 'info' | 'warn' | 'error' | 'silent' };
 }
@@ -154,9 +169,29 @@ export function buildConfig(env: Record<string, string | undefined>, file: Raw =
   if (config.database.url && !/^mysql2?:\/\//.test(config.database.url)) problems.push('database.url: only mysql:// URLs are supported');
   if (config.database.url && !config.security.masterKey) problems.push('security.masterKey (GATEHOUSE_MASTER_KEY) is required with DATABASE_URL: every instance must share it');
   if (config.security.masterKey && Buffer.from(config.security.masterKey, 'base64').length !== 32) problems.push('security.masterKey must be 32 bytes, base64-encoded');
+  checkOkta(config.mgmt.okta, problems);
 
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * Okta login, when on, needs its issuer and client; the issuer's keys are fetched over https only
+ * (http on loopback, for a local test issuer: RFC 8252 §8.3), so nobody on the path can swap them.
+ */
+function checkOkta(okta: OktaSettings, problems: string[]): void {
+  const map: unknown = okta.mapRoles;
+  const roleMap = map && typeof map === 'object' && !Array.isArray(map) ? Object.entries(map) : undefined;
+  if (!roleMap || roleMap.some(([role, group]) => !/^[\w.:-]{1,64}$/.test(role) || typeof group !== 'string' || !group.trim())) {
+    problems.push('mgmt.okta.mapRoles: expected a map of role name (letters, digits, . _ : -) to Okta group name');
+  }
+  if (!okta.enabled) return;
+  if (!okta.issuer) problems.push('mgmt.okta.issuer (GATEHOUSE_OKTA_ISSUER) is required when mgmt.okta.enabled');
+  if (!okta.clientId.trim()) problems.push('mgmt.okta.clientId (GATEHOUSE_OKTA_CLIENT_ID) is required when mgmt.okta.enabled');
+  for (const [key, value] of [['issuer', okta.issuer], ['baseUrl', okta.baseUrl]] as const) {
+    const url = value ? new URL(value) : undefined;
+    if (url && url.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) problems.push(`mgmt.okta.${key}: must be an https URL (http only on loopback)`);
+  }
 }
 
 /** Dotted keys of a config file; JSON-typed settings (maps such as the OAuth2 clients) are leaves. */

@@ -139,6 +139,16 @@ export interface RateLimitRepository {
   prune(before: Date): Promise<void>;
 }
 
+export interface IdTokenUseRepository {
+  /**
+   * Records that the upstream ID token with this key was exchanged: an INSERT on the unique key,
+   * true for exactly one presentation even when several instances race (false: a replay).
+   */
+  claim(tokenKey: string, expiresAt: Date, at: Date): Promise<boolean>;
+  /** forgets uses of tokens that expired before `before` (they cannot be presented again) */
+  prune(before: Date): Promise<void>;
+}
+
 /** All repositories over one executor (the pool, or one transaction). */
 export interface Store {
   accounts: AccountRepository;
@@ -155,6 +165,7 @@ export interface Store {
   counters: CounterRepository;
   apiCredentials: ApiCredentialRepository;
   rateLimits: RateLimitRepository;
+  idTokenUses: IdTokenUseRepository;
   /** runs `work` in one transaction; everything it wrote is rolled back if it throws */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /** cheap round trip, for the health check */

@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { SecretBox } from './crypto.js';
 import { LoginService } from './login.js';
 import { MailQueue, type Mailer } from './mail.js';
+import { createMgmtServices, type MgmtServices } from './mgmt/index.js';
 import { OAuth2Service } from './oauth2/service.js';
 import { OneTimeLoginService } from './onetime.js';
 import { PasswordHasher } from './passwords.js';
@@ -38,6 +39,7 @@ export interface Services {
   mail: MailQueue;
   oauth2: OAuth2Service;
   platform: PlatformServices;
+  mgmt: MgmtServices;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -64,5 +66,6 @@ export function createServices(deps: ServiceDeps): Services {
     mail: new MailQueue(deps.mailer, deps.onMailError),
     oauth2,
     platform: createPlatformServices({ store, clock, config, box, auditor, accounts, sessions, oauth2, throttle }),
+    mgmt: createMgmtServices({ store, clock, config, auditor, login, oauth2 }),
   };
 }

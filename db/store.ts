@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Store } from '../core/ports.js';
 import { translateDbError, translated } from './errors.js';
 import { KnexAccountRepository } from './repositories/accounts.js';
+import { KnexIdTokenUseRepository } from './repositories/id-token-uses.js';
 import { KnexAuditRepository, KnexLoginAttemptRepository, KnexMailOutboxRepository } from './repositories/records.js';
 import { KnexOAuth2Repository } from './repositories/oauth2.js';
 import { KnexApiCredentialRepository, KnexCounterRepository, KnexOidcRepository, KnexSetupRepository } from './repositories/platform.js';
@@ -27,6 +28,7 @@ export function createStore(db: Knex): Store {
     counters: translated(new KnexCounterRepository(db)),
     apiCredentials: translated(new KnexApiCredentialRepository(db)),
     rateLimits: translated(new KnexRateLimitRepository(db)),
+    idTokenUses: translated(new KnexIdTokenUseRepository(db)),
     async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
       try {
         return await db.transaction((trx) => work(createStore(trx)));

@@ -1,5 +1,6 @@
 import type { RequestMeta } from '../core/audit.js';
 import type { Account, Session } from '../core/model.js';
+import type { OAuth2Token } from '../core/oauth2/model.js';
 import type { Services } from '../core/services.js';
 
 /** How the caller proved who they are, as resolved by the face's security schemes. */
@@ -7,6 +8,8 @@ export interface Principal {
   account: Account;
   /** the browser session, when the call came with a session cookie */
   session?: Session;
+  /** the access token's row, when the call came with a bearer token the face resolved to it */
+  accessToken?: OAuth2Token;
   via: 'session' | 'shared-key' | 'bearer' | 'api-key';
 }
 

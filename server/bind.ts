@@ -53,11 +53,14 @@ export interface BindOptions {
  */
 export function bindSecurityFirst(app: Express, binding: FaceBinding, options: BindOptions): void {
   if (!binding.authenticateFirst) return;
-  for (const route of Object.values(binding.routes)) {
+  for (const [operationId, route] of Object.entries(binding.routes)) {
     if (route.security.length === 0) continue;
     const method = route.method as 'get' | 'post' | 'put' | 'delete' | 'patch';
     app[method](route.expressPath, async (req: Request, res: Response, next: NextFunction) => {
       res.locals.face = binding.face;
+      // A body the validator then refuses before naming the operation (415) is still answered in
+      // the operation's own words.
+      res.locals.operationId = operationId;
       try {
         res.locals.principal = await binding.authenticate(req, route, contextFor(req, res, options.services));
         res.locals.authenticated = true;

@@ -1,4 +1,5 @@
 import { GatehouseError } from '../errors.js';
+import { decodeBasic } from '../http-basic.js';
 import { ClientRegistry, type OAuth2Client } from './clients.js';
 
 /** What a request offers to authenticate the client (RFC 6749 §2.3.1). */
@@ -19,14 +20,11 @@ export function invalidClient(basic: boolean, logDetail: string): GatehouseError
 
 /** `Basic base64(urlencode(id) ":" urlencode(secret))` (RFC 6749 §2.3.1 form-encodes both parts). */
 export function parseBasic(header: string | undefined): { id: string; secret: string } | undefined {
-  const match = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header ?? '');
-  if (!match) return undefined;
-  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
+  const basic = decodeBasic(header);
+  if (!basic) return undefined;
   try {
     const decode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
-    return { id: decode(decoded.slice(0, colon)), secret: decode(decoded.slice(colon + 1)) };
+    return { id: decode(basic.user), secret: decode(basic.password) };
   } catch {
     return undefined;
   }

@@ -3,6 +3,12 @@ import type { Account } from '../model.js';
 import type { OAuth2Client } from './clients.js';
 import type { OAuth2Deps } from './deps.js';
 import { findPresented } from './introspection.js';
+import type { OAuth2Token } from './model.js';
+
+const FIRST_PARTY_PREFIX = 'gatehouse:';
+
+/** The built-in client id of one of Gatehouse's own faces. */
+export const firstPartyClientId = (face: string) => `${FIRST_PARTY_PREFIX}${face}`;
 
 /**
  * Gatehouse's own faces (platform local login and bootstrap, and the faces that follow) hand out
@@ -12,7 +18,7 @@ import { findPresented } from './introspection.js';
  */
 export function firstPartyClient(face: string, tokenExpiresSeconds: number): OAuth2Client {
   return {
-    id: `gatehouse:${face}`,
+    id: firstPartyClientId(face),
     name: `Gatehouse ${face}`,
     author: 'Gatehouse',
     authorUrl: '',
@@ -39,24 +45,41 @@ export interface FirstPartyToken {
   expiresIn: number;
 }
 
-export async function issueFirstPartyToken(deps: OAuth2Deps, client: OAuth2Client, account: Account, meta: RequestMeta): Promise<FirstPartyToken> {
+/**
+ * `roles` (the mgmt face's) are stored as the grant's and the token's scopes: the token then
+ * carries the roles fixed at login for its whole life, on every instance, and token-info reads
+ * them back from the row.
+ */
+export async function issueFirstPartyToken(deps: OAuth2Deps, client: OAuth2Client, account: Account, meta: RequestMeta, roles: readonly string[] = []): Promise<FirstPartyToken> {
   const now = deps.clock.now();
   const key = await deps.keys.signingKey();
+  const scopes = [...roles];
   const response = await deps.store.transaction(async (tx) => {
-    const grant = await tx.oauth2.insertGrant({ accountId: account.id, clientId: client.id, scopes: [], origin: 'first-party', at: now });
-    return deps.tokens.issue(tx, { client, account, grantId: grant.id, scopes: [], fresh: true, key }, meta);
+    const grant = await tx.oauth2.insertGrant({ accountId: account.id, clientId: client.id, scopes, origin: 'first-party', at: now });
+    return deps.tokens.issue(tx, { client, account, grantId: grant.id, scopes, fresh: true, key }, meta);
   });
   return { accessToken: response.access_token, expiresIn: response.expires_in };
+}
+
+/** A presented access token that is live, with its row and its (active) account. */
+export interface LiveAccessToken {
+  account: Account;
+  token: OAuth2Token;
 }
 
 /**
  * The account behind a bearer access token from any face or client: signature from one of our
  * keys, then the row decides (not revoked, grant not revoked, not expired, account active).
  */
-export async function accountForAccessToken(deps: OAuth2Deps, token: string): Promise<Account | undefined> {
+export async function liveAccessToken(deps: OAuth2Deps, token: string): Promise<LiveAccessToken | undefined> {
   const row = await findPresented(deps, token);
   const now = deps.clock.now();
   if (!row || row.type !== 'access_token' || row.revokedAt || row.grantRevokedAt || row.expiresAt <= now) return undefined;
   const account = await deps.store.accounts.findById(row.accountId);
-  return account?.active ? account : undefined;
+  return account?.active ? { account, token: row } : undefined;
+}
+
+/** Whether a token's client is one of Gatehouse's own faces (its grant holds that token alone). */
+export function isFirstPartyClientId(clientId: string): boolean {
+  return clientId.startsWith(FIRST_PARTY_PREFIX);
 }

@@ -12,7 +12,7 @@ import { authenticateClient, type ClientCredentials } from './client-auth.js';
 import { ClientRegistry, type OAuth2Client } from './clients.js';
 import type { OAuth2Deps } from './deps.js';
 import { GRANTS, type TokenParams } from './grants/index.js';
-import { accountForAccessToken, firstPartyClient, issueFirstPartyToken, type FirstPartyToken } from './first-party.js';
+import { firstPartyClient, issueFirstPartyToken, liveAccessToken, type FirstPartyToken, type LiveAccessToken } from './first-party.js';
 import { introspect, revokePresented, type IntrospectionResponse } from './introspection.js';
 import { KeyRing } from './keys.js';
 import { oauthError } from './scopes.js';
@@ -90,14 +90,19 @@ export class OAuth2Service {
     return revokeForAccount(this.#deps, account, clientId, token, meta);
   }
 
-  /** A bearer token for one of Gatehouse's own faces (platform login, bootstrap, ...). */
-  issueFirstPartyToken(face: string, account: Account, meta: RequestMeta): Promise<FirstPartyToken> {
-    return issueFirstPartyToken(this.#deps, firstPartyClient(face, this.#deps.firstPartyTokenSeconds), account, meta);
+  /** A bearer token for one of Gatehouse's own faces (platform login, bootstrap, mgmt with its roles, ...). */
+  issueFirstPartyToken(face: string, account: Account, meta: RequestMeta, roles: readonly string[] = []): Promise<FirstPartyToken> {
+    return issueFirstPartyToken(this.#deps, firstPartyClient(face, this.#deps.firstPartyTokenSeconds), account, meta, roles);
   }
 
   /** The live account behind a bearer access token issued by any face, or undefined. */
-  accountForAccessToken(token: string): Promise<Account | undefined> {
-    return accountForAccessToken(this.#deps, token);
+  async accountForAccessToken(token: string): Promise<Account | undefined> {
+    return (await liveAccessToken(this.#deps, token))?.account;
+  }
+
+  /** The live access token (its row and account) behind a bearer token from any face, or undefined. */
+  liveAccessToken(token: string): Promise<LiveAccessToken | undefined> {
+    return liveAccessToken(this.#deps, token);
   }
 
   /** Ends every grant (and so every access and refresh token) of the account, on every instance. */

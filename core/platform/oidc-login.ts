@@ -7,7 +7,7 @@ import { GatehouseError } from '../errors.js';
 import type { Account } from '../model.js';
 import type { Store } from '../ports.js';
 import type { CredentialRules } from '../rules.js';
-import { accountForUpstream } from './oidc-accounts.js';
+import { accountForUpstream } from '../upstream-accounts.js';
 import type { ActiveProvider, OidcProviderService } from './oidc-provider.js';
 import type { WebSessionService } from './web-sessions.js';
 

@@ -3,6 +3,7 @@ import * as identity from './20261123050000_identity.js';
 import * as oauth2 from './20261123060000_oauth2.js';
 import * as platform from './20261202000000_platform.js';
 import * as rateLimits from './20261202010000_rate_limits.js';
+import * as upstreamIdTokenUses from './20261202043000_upstream_id_token_uses.js';
 
 /**
  * Migrations are imported, not discovered on disk, so the same list runs under tsx, vitest and a
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261123060000_oauth2': oauth2,
   '20261202000000_platform': platform,
   '20261202010000_rate_limits': rateLimits,
+  '20261202043000_upstream_id_token_uses': upstreamIdTokenUses,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -26,6 +26,11 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
  * the same user are not touched. A second call with the same token answers 401. Written to
  * the audit trail.
  *
+ * Gatehouse design: a token from one of Gatehouse's own logins (any face's) is alone in its
+ * grant, so its grant is revoked. An access token of a third-party OAuth2 client (simple-auth
+ * face) shares its grant with that client's refresh token, another token: only the access
+ * token is revoked (as RFC 7009 §2.1 revokes an access token).
+ *
  * Gatehouse design: the seed documents neither the authentication nor the response. The
  * call needs the bearer token it revokes (a call without one answers 401) and answers 204
  * with no body.
@@ -60,8 +65,9 @@ export const logoutToken = <ThrowOnError extends boolean = false>(options?: Opti
  * Gatehouse design: an account with TOTP two-factor authentication enabled cannot obtain a
  * token with a password alone: after the password has been verified (never before), 403
  * `two-factor authentication required`. The token's `roles` are the account's roles at
- * login; `passwordWasNeverChanged` is true when the password was set by an administrator
- * or an import and the user has not changed it since.
+ * login (`admin` included for an administrator); `passwordWasNeverChanged` is true when
+ * the password has not been changed since the account was created (the store records
+ * when a password changed, not who set it first).
  *
  * Gatehouse design: the body is `application/x-www-form-urlencoded` (RFC 6749 §4.4.2, what
  * croit's clients send); `application/json` with the same field is also accepted.
@@ -94,7 +100,8 @@ export const loginClientCredentials = <ThrowOnError extends boolean = false>(opt
  * token with a password alone: after the password has been verified (never before), 403
  * `two-factor authentication required`. The form is `application/x-www-form-urlencoded`
  * (what croit's clients send); `application/json` with the same fields is also accepted.
- * Gatehouse has no LDAP directory: only Gatehouse accounts sign in.
+ * Gatehouse has no LDAP directory: only Gatehouse accounts sign in. The token is the one
+ * `loginClientCredentials` issues (same `roles` and `passwordWasNeverChanged` rules).
  *
  * Gatehouse design: the seed lists `grant_type`, `username` and `password` as optional;
  * the newer croit API definition requires all three, and so does Gatehouse (400 when one
@@ -119,7 +126,9 @@ export const loginPasswordForm = <ThrowOnError extends boolean = false>(options:
  *
  * Gatehouse design: `expiry` is the token's expiry as Unix time in **seconds** (the seed
  * types it as an integer without a unit). `roles` are the roles the token was issued with.
- * All three fields are always present.
+ * A token from another face was issued without roles of its own: its account's current
+ * roles (`admin` included for an administrator) are shown. All three fields are always
+ * present.
  *
  * Differs from the original implementation: the newer croit API definition types `expiry`
  * as a nullable date-time string and adds `oidcId` and `oidcSubject`; Gatehouse follows the
@@ -142,9 +151,9 @@ export const getTokenInfo = <ThrowOnError extends boolean = false>(options?: Opt
  * members receive that role. `audience` is `null` when the ID token's audience is the
  * client id.
  *
- * Gatehouse design: the values come from Gatehouse's Okta settings. When Okta login is not
- * configured (no issuer or client id), 404 `okta login is not configured`. All five fields
- * are always present.
+ * Gatehouse design: the values come from Gatehouse's Okta settings (`baseUrl` defaults to
+ * the issuer's origin). When Okta login is not configured (switched off, or no issuer or
+ * client id), 404 `okta login is not configured`. All five fields are always present.
  */
 export const getOktaSignInConfig = <ThrowOnError extends boolean = false>(options?: Options<GetOktaSignInConfigData, ThrowOnError>): RequestResult<GetOktaSignInConfigResponses, GetOktaSignInConfigErrors, ThrowOnError> => (options?.client ?? client).get<GetOktaSignInConfigResponses, GetOktaSignInConfigErrors, ThrowOnError>({ url: '/auth/okta/signInConfig', ...options });
 
@@ -159,8 +168,9 @@ export const getOktaSignInConfig = <ThrowOnError extends boolean = false>(option
  * refused), `iss` equal to the configured issuer, `aud` containing the configured audience
  * (or the client id when no audience is set), and `exp`, `iat` and `nbf` with 60 seconds
  * of clock skew. Any failure answers 401 `invalid id token`. An ID token is accepted once:
- * its `jti` (or its SHA-256 when it has none) is recorded until it expires, and a replay
- * answers 401.
+ * its `jti` (or, when it has none, the SHA-256 of its signed part, so a re-encoded
+ * signature is still the same token) is recorded until it expires, and a replay answers
+ * 401.
  *
  * Roles: role R is granted when the token's `groups` claim contains `mapRoles[R]`. No
  * role maps → 403 `no role is mapped to this user`. The issued token carries exactly the

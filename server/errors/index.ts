@@ -1,5 +1,6 @@
 import { faces, type FaceName } from '../../generated/faces.gen.js';
-import { renderCredentialsError, renderMgmtError, renderPortalError, renderWellKnownError } from './other-faces.js';
+import { renderMgmtError } from './mgmt.js';
+import { renderCredentialsError, renderPortalError, renderWellKnownError } from './other-faces.js';
 import { renderPlatformError } from './platform.js';
 import { renderSimpleAuthError } from './simple-auth.js';
 import type { FaceErrorRenderer } from './types.js';

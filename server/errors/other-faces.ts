@@ -5,13 +5,6 @@ function publicMessage(message: string, code: ErrorCode): string {
   return code === 'internal' ? 'internal error' : message;
 }
 
-/** mgmt: `{message}` (what croit's own clients read). */
-export const renderMgmtError: FaceErrorRenderer = (error) => ({
-  status: error.status,
-  body: { message: publicMessage(error.message, error.code) },
-  headers: { ...retryHeaders(error), ...(error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {}) },
-});
-
 /** google.rpc.Code for each HTTP status, as grpc-gateway maps them back. */
 const GRPC_CODES: Record<number, number> = { 400: 3, 401: 16, 403: 7, 404: 5, 405: 12, 409: 6, 429: 8, 500: 13, 503: 14, 504: 4 };
 
@@ -46,9 +39,9 @@ const OAUTH2_CODES: Partial<Record<ErrorCode, string>> = {
   not_found: 'not_found',
 };
 
-/** discovery documents: RFC 6749 style `{error, error_description}`. */
+/** discovery documents: RFC 6749 style `{error, error_description}`; a refused request is the client's error, not the server's. */
 export const renderWellKnownError: FaceErrorRenderer = (error) => ({
   status: error.status,
-  body: { error: OAUTH2_CODES[error.code] ?? 'server_error', error_description: publicMessage(error.message, error.code) },
+  body: { error: OAUTH2_CODES[error.code] ?? (error.status < 500 ? 'invalid_request' : 'server_error'), error_description: publicMessage(error.message, error.code) },
   headers: retryHeaders(error),
 });

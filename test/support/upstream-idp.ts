@@ -15,6 +15,18 @@ export interface UpstreamUser {
   email_verified: boolean;
   preferred_username: string;
   name: string;
+  /** group memberships (Okta's `groups` claim), released with the `groups` scope */
+  groups?: string[];
+}
+
+export interface UpstreamOptions {
+  /**
+   * Put the requested scopes' claims in the ID token itself, as Okta's Sign-In widget gets them
+   * (node-oidc-provider's `conformIdTokenClaims: false`); by default they come from userinfo only.
+   */
+  claimsInIdToken?: boolean;
+  /** further confidential clients (same secret and redirect URI): another application at the same issuer */
+  extraClientIds?: string[];
 }
 
 export interface UpstreamIdp {
@@ -41,15 +53,17 @@ export function defaultUser(login: string): UpstreamUser {
  * `sub` and protocol claims; profile and email come from the userinfo endpoint, OIDC Core §5.4),
  * as with Okta or Auth0, so the relying party has to ask for them like it would in production.
  */
-export async function startUpstreamIdp(redirectUri: string, user: (login: string) => UpstreamUser = defaultUser): Promise<UpstreamIdp> {
+export async function startUpstreamIdp(redirectUri: string, user: (login: string) => UpstreamUser = defaultUser, options: UpstreamOptions = {}): Promise<UpstreamIdp> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const clientId = 'gatehouse-ui';
   const clientSecret = randomBytes(24).toString('base64url');
+  const client = (id: string) => ({ client_id: id, client_secret: clientSecret, redirect_uris: [redirectUri], token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code'], response_types: ['code'] });
   const provider = new Provider(issuer, {
-    clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri], token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code'], response_types: ['code'] }],
+    clients: [clientId, ...(options.extraClientIds ?? [])].map(client),
     findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ ...user(sub) }) }),
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'], groups: ['groups'] },
+    conformIdTokenClaims: !options.claimsInIdToken,
     cookies: { keys: [randomBytes(32).toString('hex')] },
     pkce: { required: () => true },
     // Explicit lifetimes keep the library from printing a notice per artifact type.

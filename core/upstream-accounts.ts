@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Auditor, RequestMeta } from '../audit.js';
-import type { Clock } from '../clock.js';
-import { GatehouseError } from '../errors.js';
-import type { Account } from '../model.js';
-import type { Store } from '../ports.js';
-import { normalizeEmail, normalizeUsername, type CredentialRules } from '../rules.js';
+import type { Auditor, RequestMeta } from './audit.js';
+import type { Clock } from './clock.js';
+import { GatehouseError } from './errors.js';
+import type { Account } from './model.js';
+import type { Store } from './ports.js';
+import { normalizeEmail, normalizeUsername, type CredentialRules } from './rules.js';
 
 export interface UpstreamIdentity {
   issuer: string;
@@ -19,9 +19,18 @@ export interface UpstreamIdentity {
  * The account an upstream identity signs in as: the one already linked to (issuer, sub); else
  * the account with the same email, only when the issuer says the email is verified (an
  * unverified email would let anyone who registers it upstream take over the local account);
- * else a new account without a password.
+ * else a new account without a password. Shared by every face with an upstream login (the
+ * platform web UI's OpenID provider, the mgmt face's Okta); `module` names the face in the audit.
  */
-export async function accountForUpstream(store: Store, clock: Clock, auditor: Auditor, rules: CredentialRules, who: UpstreamIdentity, meta: RequestMeta): Promise<Account | undefined> {
+export async function accountForUpstream(
+  store: Store,
+  clock: Clock,
+  auditor: Auditor,
+  rules: CredentialRules,
+  who: UpstreamIdentity,
+  meta: RequestMeta,
+  module = 'auth:platform',
+): Promise<Account | undefined> {
   // Two first sign-ins at once (two tabs, two instances; the same subject, or two wanting the
   // same username or email) collide on a unique key: the loser looks again and now finds the
   // winner's link, username or email, instead of failing the login with a conflict.
@@ -29,14 +38,14 @@ export async function accountForUpstream(store: Store, clock: Clock, auditor: Au
     const linked = await store.oidc.findLinkedAccountId(who.issuer, who.subject);
     if (linked !== undefined) return store.accounts.findById(linked);
     try {
-      return await linkNewIdentity(store, clock, auditor, rules, who, meta);
+      return await linkNewIdentity(store, clock, auditor, rules, who, meta, module);
     } catch (error) {
       if (!(error instanceof GatehouseError && error.code === 'conflict') || attempt === 3) throw error;
     }
   }
 }
 
-function linkNewIdentity(store: Store, clock: Clock, auditor: Auditor, rules: CredentialRules, who: UpstreamIdentity, meta: RequestMeta): Promise<Account> {
+function linkNewIdentity(store: Store, clock: Clock, auditor: Auditor, rules: CredentialRules, who: UpstreamIdentity, meta: RequestMeta, module: string): Promise<Account> {
   return store.transaction(async (tx) => {
     const now = clock.now();
     const email = who.email ? normalizeEmail(who.email) : null;
@@ -53,7 +62,7 @@ function linkNewIdentity(store: Store, clock: Clock, auditor: Auditor, rules: Cr
         roles: [],
         at: now,
       });
-      await auditor.record(tx.audit, meta, { accountId: account.id, level: 'info', module: 'auth:platform', message: `Account created from OIDC issuer ${who.issuer}` });
+      await auditor.record(tx.audit, meta, { accountId: account.id, level: 'info', module, message: `Account created from OIDC issuer ${who.issuer}` });
     }
     await tx.oidc.link(who.issuer, who.subject, account.id, now);
     return account;

@@ -1,0 +1,8 @@
+import type { MgmtHandlers } from '../../generated/mgmt/handlers.gen.js';
+import type { HandlerContext } from '../context.js';
+import { authenticationHandlers } from './authentication.js';
+
+/** Every mgmt operation's handler (one tag: authentication); the compiler checks the set against the contract. */
+export const mgmtHandlers = {
+  ...authenticationHandlers,
+} satisfies MgmtHandlers<HandlerContext>;

@@ -1,0 +1,28 @@
+import { GatehouseError } from '../../core/errors.js';
+import { decodeBasic } from '../../core/http-basic.js';
+import { noBasicCredentials } from '../../core/mgmt/password-login.js';
+import { allowsAnonymous, type Authenticator } from './types.js';
+
+const has = (scheme: string, security: readonly (readonly string[])[]) => security.some((alternative) => alternative.includes(scheme));
+
+/**
+ * mgmt's schemes. BearerAuth: any face's live access token, resolved to its row (logout revokes
+ * it, token-info describes it) → else 401 with the Bearer challenge (RFC 6750 §3). BasicAuth (the
+ * client-credentials login): only that Basic credentials are present and well-formed → else 401
+ * with the Basic challenge; the handler checks them, after the body, through the login throttle.
+ * The binder runs this before the contract validator, so strangers learn no request rules.
+ */
+export function mgmtAuthenticator(): Authenticator {
+  return async (req, route, ctx) => {
+    if (allowsAnonymous(route)) return undefined;
+    const authorization = req.get('authorization')?.trim() ?? '';
+    if (has('BasicAuth', route.security)) {
+      if (!decodeBasic(authorization)) throw noBasicCredentials();
+      return undefined;
+    }
+    const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
+    const live = bearer ? await ctx.services.oauth2.liveAccessToken(bearer) : undefined;
+    if (!live) throw new GatehouseError('unauthenticated', { message: 'invalid or expired token', challenge: 'Bearer', logDetail: bearer ? 'unknown, revoked or expired token' : 'no bearer token' });
+    return { account: live.account, accessToken: live.token, via: 'bearer' };
+  };
+}

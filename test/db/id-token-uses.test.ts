@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../core/ports.js';
+import { migrateToLatest } from '../../db/connect.js';
+import { createStore } from '../../db/store.js';
+import { createTestDatabase, DATABASES, type TestDatabase } from '../support/databases.js';
+
+/** An upstream ID token is exchanged once: the unique key decides between racing instances. */
+describe.each(DATABASES)('upstream ID token uses on %s', (kind) => {
+  let database: TestDatabase;
+  let store: Store;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    await migrateToLatest(database.db);
+    store = createStore(database.db);
+  });
+  afterAll(async () => database?.drop());
+
+  it('lets exactly one of ten concurrent claims of a token succeed', async () => {
+    const at = new Date();
+    const results = await Promise.all(Array.from({ length: 10 }, () => store.idTokenUses.claim('b'.repeat(64), new Date(at.getTime() + 60_000), at)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await store.idTokenUses.claim('c'.repeat(64), new Date(at.getTime() + 60_000), at)).toBe(true);
+  });
+
+  it('forgets only uses of tokens that have expired', async () => {
+    const at = new Date('2026-12-02T10:00:00Z');
+    await store.idTokenUses.claim('d'.repeat(64), new Date(at.getTime() - 1), at);
+    await store.idTokenUses.claim('e'.repeat(64), new Date(at.getTime() + 1), at);
+    await store.idTokenUses.prune(at);
+    expect((await database.db('upstream_id_token_uses').whereIn('token_key', ['d'.repeat(64), 'e'.repeat(64)])).map((r) => r.token_key)).toEqual(['e'.repeat(64)]);
+    expect(await store.idTokenUses.claim('e'.repeat(64), new Date(at.getTime() + 1), at)).toBe(false);
+  });
+});
