@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
@@ -28,9 +29,9 @@ export function buildApp(options: AppOptions): Express {
   if (config.server.trustProxy) app.set('trust proxy', config.server.trustProxy);
 
   app.use(requestIdAndDefaults);
-  app.use(cookieParser());
-  app.use(express.json({ limit: '64kb' }));
-  app.use(express.urlencoded({ extended: false, limit: '64kb' }));
+  app.use(cookieParser(), plainCookies);
+  app.use(express.json({ limit: '64kb', verify: noteEmptyBody }));
+  app.use(express.urlencoded({ extended: false, limit: '64kb', verify: noteEmptyBody }));
 
   app.get('/healthz', async (_req, res, next) => {
     try {
@@ -51,7 +52,10 @@ export function buildApp(options: AppOptions): Express {
   app.use(
     OpenApiValidator.middleware({
       apiSpec: contractFor(mountedPaths) as never,
-      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: true },
+      // Query, path and header values are text and always coerced to their declared types; bodies
+      // are not (coerceTypes false): JSON carries its own types, and `{"password": true}` or
+      // `{"ttl_seconds": "900"}` breaks the contract instead of becoming "true" or 900.
+      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false },
       validateResponses: options.validateResponses ? { allErrors: true } : false,
       validateSecurity: false,
       validateApiSpec: false,
@@ -59,11 +63,92 @@ export function buildApp(options: AppOptions): Express {
       ignorePaths: /^\/(healthz|login|ui)(\/|$)/,
     }),
   );
+  app.use(requireDeclaredBody, refuseInexactIntegers);
   for (const binding of options.faces) bindFace(app, binding, { services, cookiePolicy });
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(new GatehouseError('not_found', { logDetail: `no route ${req.method} ${req.path}` })));
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, operationMatcher(options.faces)));
   return app;
+}
+
+const EMPTY_BODY = Symbol('empty body');
+
+function noteEmptyBody(req: IncomingMessage, _res: ServerResponse, raw: Buffer): void {
+  if (raw.length === 0) (req as IncomingMessage & { [EMPTY_BODY]?: boolean })[EMPTY_BODY] = true;
+}
+
+/**
+ * body-parser reads a zero-byte JSON or form body as `{}`, and express-openapi-validator enforces a
+ * required request body only through the schema's required properties: an empty body sent to an
+ * operation whose body is required but has no required property would pass. Refused here.
+ */
+function requireDeclaredBody(req: Request, _res: Response, next: NextFunction): void {
+  const operation = (req as Request & { openapi?: { schema?: { requestBody?: { required?: boolean } } } }).openapi?.schema;
+  const empty = (req as Request & { [EMPTY_BODY]?: boolean })[EMPTY_BODY] === true || req.body === undefined;
+  if (operation?.requestBody?.required && empty) {
+    return next(new GatehouseError('validation_failed', { message: '/body: request body is required', fields: [{ path: '/body', message: 'request body is required' }] }));
+  }
+  next();
+}
+
+/**
+ * cookie-parser turns a `j:`-prefixed value into whatever JSON it holds (an object, a number…).
+ * Every Gatehouse cookie is an opaque string: such a value goes back to the string it was sent as,
+ * so a forged `auth=j:{}` is an unknown session (401), not a TypeError (500).
+ */
+function plainCookies(req: Request, _res: Response, next: NextFunction): void {
+  const cookies = (req.cookies ?? {}) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(cookies)) if (typeof value !== 'string') cookies[name] = `j:${JSON.stringify(value)}`;
+  next();
+}
+
+/**
+ * A whole number beyond ±2^53 passes the contract's `type: integer` (and often has no `maximum`)
+ * but cannot be held exactly: it would reach the store rounded, or be refused by the driver (SQLite
+ * answers "datatype mismatch" to `OFFSET 1e20`, a 500). Refused as a contract violation instead.
+ */
+function refuseInexactIntegers(req: Request, _res: Response, next: NextFunction): void {
+  const pathParams = (req as Request & { openapi?: { pathParams?: unknown } }).openapi?.pathParams;
+  const pending: [string, unknown][] = [
+    ['/query', req.query],
+    ['/path', pathParams],
+    ['/body', req.body],
+  ];
+  for (let seen = 0; pending.length && seen < 10_000; seen++) {
+    const [where, value] = pending.pop()!;
+    if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+      const message = value > 0 ? `must be <= ${Number.MAX_SAFE_INTEGER}` : `must be >= ${Number.MIN_SAFE_INTEGER}`;
+      return next(new GatehouseError('validation_failed', { message: `${where}: ${message}`, fields: [{ path: where, message }] }));
+    }
+    if (value && typeof value === 'object') for (const [key, inner] of Object.entries(value)) pending.push([`${where}/${key}`, inner]);
+  }
+  next();
+}
+
+const segmentPattern = (segment: string) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+
+type OperationMatcher = (method: string, path: string) => { operationId: string; face: FaceBinding['face'] } | undefined;
+
+/**
+ * The mounted operation a request is addressed to, from the route tables alone (literal paths win
+ * over templated ones, as in Express). A request refused before it reached both the validator and
+ * the binder (a body that does not parse, a path that does not decode) is still answered in its
+ * operation's error shape, e.g. RFC 6749 on the OAuth2 endpoints.
+ */
+function operationMatcher(faces: readonly FaceBinding[]): OperationMatcher {
+  const table = faces.flatMap((binding) =>
+    Object.entries(binding.routes).map(([operationId, route]) => ({
+      operationId,
+      face: binding.face,
+      method: route.method.toUpperCase(),
+      literal: !route.expressPath.includes(':'),
+      pattern: new RegExp(`^${route.expressPath.split('/').map(segmentPattern).join('/')}$`),
+    })),
+  );
+  return (method, path) => {
+    const matches = table.filter((r) => r.method === method && r.pattern.test(path));
+    return matches.find((r) => r.literal) ?? matches[0];
+  };
 }
 
 function requestIdAndDefaults(req: Request, res: Response, next: NextFunction): void {
@@ -92,16 +177,18 @@ function fromFramework(error: unknown): GatehouseError {
   return asGatehouseError(error);
 }
 
-function errorHandler(logger: Logger) {
+function errorHandler(logger: Logger, operationOf: OperationMatcher) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const domainError = fromFramework(error);
-    const face = (res.locals.face as ReturnType<typeof faceOfPath> | undefined) ?? faceOfPath(req.path);
+    const addressed = res.locals.face === undefined ? operationOf(req.method, req.path) : undefined;
+    const face = (res.locals.face as ReturnType<typeof faceOfPath> | undefined) ?? addressed?.face ?? faceOfPath(req.path);
     const fields = { requestId: res.locals.requestId, method: req.method, path: req.path, code: domainError.code, detail: domainError.logDetail, cause: domainError.cause };
     if (domainError.status >= 500) logger.error('request failed', fields);
     else logger.debug('request refused', fields);
     if (res.headersSent) return void res.end();
     // A request the validator refused never reached the binder: take the operation from the validator.
-    const operationId = (res.locals.operationId as string | undefined) ?? (req as Request & { openapi?: { schema?: { operationId?: string } } }).openapi?.schema?.operationId;
+    const operationId =
+      (res.locals.operationId as string | undefined) ?? (req as Request & { openapi?: { schema?: { operationId?: string } } }).openapi?.schema?.operationId ?? addressed?.operationId;
     const reply = ERROR_RENDERERS[face](domainError, operationId);
     res.status(reply.status).set(reply.headers).json(reply.body);
   };

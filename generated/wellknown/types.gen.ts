@@ -55,6 +55,10 @@ export type GetOpenidConfigurationData = {
 
 export type GetOpenidConfigurationErrors = {
     /**
+     * The request breaks the contract (an unknown query parameter, a body on a GET): `invalid_request` (RFC 6749 §5.2).
+     */
+    400: OAuth2Error;
+    /**
      * Too many requests from this client.
      */
     429: OAuth2Error;
@@ -87,6 +91,10 @@ export type GetJwksData = {
 };
 
 export type GetJwksErrors = {
+    /**
+     * The request breaks the contract (an unknown query parameter, a body on a GET): `invalid_request` (RFC 6749 §5.2).
+     */
+    400: OAuth2Error;
     /**
      * Too many requests from this client.
      */
