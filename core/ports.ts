@@ -1,4 +1,5 @@
 import type { ApiCredentialRepository, CounterRepository, OidcRepository, SetupRepository } from './platform/ports.js';
+import type { PortalRepository } from './portal/ports.js';
 import type { GrantOrigin, NewOAuth2Token, OAuth2Grant, OAuth2Token, OAuth2TokenType, SigningKeyRecord } from './oauth2/model.js';
 import type { Account, AuditRecord, MailMessage, OneTimePurpose, OneTimeToken, Session, SessionKind, SessionSource, Stipulation } from './model.js';
 
@@ -52,6 +53,8 @@ export interface NewSession {
 export interface SessionRepository {
   insert(session: NewSession): Promise<Session>;
   findByTokenHash(tokenHash: string): Promise<Session | undefined>;
+  /** the session and its account (with roles) in one read */
+  findWithAccount(tokenHash: string): Promise<{ session: Session; account: Account } | undefined>;
   touch(id: number, lastSeenAt: Date, idleExpiresAt: Date): Promise<void>;
   revoke(id: number, at: Date): Promise<void>;
   /** revokes every live session of the account except `keepId`; returns how many */
@@ -166,6 +169,7 @@ export interface Store {
   apiCredentials: ApiCredentialRepository;
   rateLimits: RateLimitRepository;
   idTokenUses: IdTokenUseRepository;
+  portal: PortalRepository;
   /** runs `work` in one transaction; everything it wrote is rolled back if it throws */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /** cheap round trip, for the health check */

@@ -51,12 +51,13 @@ export class SessionService {
    */
   async resolve(token: string, kind: SessionKind): Promise<LiveSession | undefined> {
     if (!token || token.length > 128) return undefined;
-    const session = await this.store.sessions.findByTokenHash(sha256Hex(token));
+    const found = await this.store.sessions.findWithAccount(sha256Hex(token));
     const now = this.clock.now();
-    if (!session || session.kind !== kind || session.revokedAt) return undefined;
+    if (!found) return undefined;
+    const { session, account } = found;
+    if (session.kind !== kind || session.revokedAt) return undefined;
     if (session.idleExpiresAt <= now || session.absoluteExpiresAt <= now) return undefined;
-    const account = await this.store.accounts.findById(session.accountId);
-    if (!account?.active) return undefined;
+    if (!account.active) return undefined;
     await this.slideIdleExpiry(session, now);
     return { session, account };
   }

@@ -3,7 +3,7 @@ import type { Account } from '../../core/model.js';
 import type { AccountRepository, NewAccount } from '../../core/ports.js';
 import { toBool, toDate, toDateOrNull, toNumberOrNull } from '../values.js';
 
-interface DbAccountRow {
+export interface DbAccountRow {
   id: number;
   uuid: string;
   username: string;
@@ -19,7 +19,7 @@ interface DbAccountRow {
   updated_at: unknown;
 }
 
-function toAccount(row: DbAccountRow, roles: string[]): Account {
+export function toAccount(row: DbAccountRow, roles: string[]): Account {
   return {
     id: Number(row.id),
     uuid: row.uuid,
@@ -36,6 +36,15 @@ function toAccount(row: DbAccountRow, roles: string[]): Account {
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
   };
+}
+
+/** The account's roles as one comma-separated column (group_concat: MySQL, MariaDB, TiDB, SQLite). */
+export function rolesColumn(db: Knex, accountIdColumn: string): Knex.Raw {
+  return db.raw(`(select group_concat(r.role) from account_roles r where r.account_id = ${accountIdColumn}) as roles_csv`);
+}
+
+export function rolesFrom(csv: string | null | undefined): string[] {
+  return csv ? csv.split(',').sort() : [];
 }
 
 export class KnexAccountRepository implements AccountRepository {
@@ -105,13 +114,11 @@ export class KnexAccountRepository implements AccountRepository {
   }
 
   private async findOne(where: Partial<Pick<DbAccountRow, 'id' | 'uuid' | 'username' | 'email'>>): Promise<Account | undefined> {
-    // Roles come along in the same round trip (group_concat exists under that name in MySQL,
-    // MariaDB, TiDB and SQLite): every session check and login reads an account, so one query
-    // instead of two is felt on the hot paths (vouch, introspection).
-    const rolesCsv = this.db.raw('(select group_concat(r.role) from account_roles r where r.account_id = accounts.id) as roles_csv');
-    const row = (await this.db<DbAccountRow>('accounts').select('accounts.*', rolesCsv).where(where).first()) as (DbAccountRow & { roles_csv: string | null }) | undefined;
-    if (!row) return undefined;
-    const roles = row.roles_csv ? row.roles_csv.split(',').sort() : [];
-    return toAccount(row, roles);
+    // Roles come along in the same round trip: every session check and login reads an account,
+    // so one query instead of two is felt on the hot paths (vouch, introspection).
+    const row = (await this.db<DbAccountRow>('accounts').select('accounts.*', rolesColumn(this.db, 'accounts.id')).where(where).first()) as
+      | (DbAccountRow & { roles_csv: string | null })
+      | undefined;
+    return row ? toAccount(row, rolesFrom(row.roles_csv)) : undefined;
   }
 }
