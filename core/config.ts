@@ -52,6 +52,7 @@ export interface Config {
   };
   platform: { webSessionsEnabled: boolean; uiSessionCookie: string; requestsPerMinute: number };
   mgmt: { okta: OktaSettings };
+  portal: { requestsPerMinute: number };
   mail: { smtpUrl: string | undefined; from: string };
   log: { level: 'debug' | 'info' | 'warn' | 'error' | 'silent' };
 }

@@ -10,6 +10,7 @@ import { OAuth2Service } from './oauth2/service.js';
 import { OneTimeLoginService } from './onetime.js';
 import { PasswordHasher } from './passwords.js';
 import { createPlatformServices, type PlatformServices } from './platform/index.js';
+import { createPortalServices, type PortalServices } from './portal/index.js';
 import type { Store } from './ports.js';
 import { SessionService } from './sessions.js';
 import { LoginThrottle } from './throttle.js';
@@ -40,6 +41,7 @@ export interface Services {
   oauth2: OAuth2Service;
   platform: PlatformServices;
   mgmt: MgmtServices;
+  portal: PortalServices;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -67,5 +69,6 @@ export function createServices(deps: ServiceDeps): Services {
     oauth2,
     platform: createPlatformServices({ store, clock, config, box, auditor, accounts, sessions, oauth2, throttle }),
     mgmt: createMgmtServices({ store, clock, config, auditor, login, oauth2 }),
+    portal: createPortalServices({ store, clock, config, auditor, passwords, login, totp, throttle, oauth2 }),
   };
 }

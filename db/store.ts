@@ -6,6 +6,7 @@ import { KnexIdTokenUseRepository } from './repositories/id-token-uses.js';
 import { KnexAuditRepository, KnexLoginAttemptRepository, KnexMailOutboxRepository } from './repositories/records.js';
 import { KnexOAuth2Repository } from './repositories/oauth2.js';
 import { KnexApiCredentialRepository, KnexCounterRepository, KnexOidcRepository, KnexSetupRepository } from './repositories/platform.js';
+import { KnexPortalRepository } from './repositories/portal.js';
 import { KnexRateLimitRepository } from './repositories/rate-limits.js';
 import { KnexSessionRepository } from './repositories/sessions.js';
 import { KnexSigningKeyRepository } from './repositories/signing-keys.js';
@@ -29,6 +30,7 @@ export function createStore(db: Knex): Store {
     apiCredentials: translated(new KnexApiCredentialRepository(db)),
     rateLimits: translated(new KnexRateLimitRepository(db)),
     idTokenUses: translated(new KnexIdTokenUseRepository(db)),
+    portal: translated(new KnexPortalRepository(db)),
     async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
       try {
         return await db.transaction((trx) => work(createStore(trx)));

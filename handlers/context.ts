@@ -10,6 +10,8 @@ export interface Principal {
   session?: Session;
   /** the access token's row, when the call came with a bearer token the face resolved to it */
   accessToken?: OAuth2Token;
+  /** the verified access token's claims, when a face reads its own (the portal's `org`, `act`) */
+  claims?: Readonly<Record<string, unknown>>;
   via: 'session' | 'shared-key' | 'bearer' | 'api-key';
 }
 

@@ -43,6 +43,17 @@ export function firstPartyClient(face: string, tokenExpiresSeconds: number): OAu
 export interface FirstPartyToken {
   accessToken: string;
   expiresIn: number;
+  /** only when `refreshSeconds` was asked for */
+  refreshToken?: string;
+}
+
+export interface FirstPartyOptions {
+  /** stored as the grant's and the token's scopes (the mgmt face's roles) */
+  roles?: readonly string[];
+  /** extra access-token claims (the portal's `org` and `act`) */
+  claims?: Readonly<Record<string, unknown>>;
+  /** also issue an opaque refresh token of this lifetime under the same grant (logout revokes both) */
+  refreshSeconds?: number;
 }
 
 /**
@@ -50,15 +61,17 @@ export interface FirstPartyToken {
  * carries the roles fixed at login for its whole life, on every instance, and token-info reads
  * them back from the row.
  */
-export async function issueFirstPartyToken(deps: OAuth2Deps, client: OAuth2Client, account: Account, meta: RequestMeta, roles: readonly string[] = []): Promise<FirstPartyToken> {
+export async function issueFirstPartyToken(deps: OAuth2Deps, face: OAuth2Client, account: Account, meta: RequestMeta, options: FirstPartyOptions = {}): Promise<FirstPartyToken> {
   const now = deps.clock.now();
   const key = await deps.keys.signingKey();
-  const scopes = [...roles];
+  const scopes = [...(options.roles ?? [])];
+  const refresh = options.refreshSeconds;
+  const client = refresh === undefined ? face : { ...face, settings: { ...face.settings, issueRefreshToken: true, refreshExpiresSeconds: refresh } };
   const response = await deps.store.transaction(async (tx) => {
     const grant = await tx.oauth2.insertGrant({ accountId: account.id, clientId: client.id, scopes, origin: 'first-party', at: now });
-    return deps.tokens.issue(tx, { client, account, grantId: grant.id, scopes, fresh: true, key }, meta);
+    return deps.tokens.issue(tx, { client, account, grantId: grant.id, scopes, fresh: true, key, ...(options.claims ? { claims: options.claims } : {}) }, meta);
   });
-  return { accessToken: response.access_token, expiresIn: response.expires_in };
+  return { accessToken: response.access_token, expiresIn: response.expires_in, ...(response.refresh_token ? { refreshToken: response.refresh_token } : {}) };
 }
 
 /** A presented access token that is live, with its row and its (active) account. */

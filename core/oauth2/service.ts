@@ -12,7 +12,7 @@ import { authenticateClient, type ClientCredentials } from './client-auth.js';
 import { ClientRegistry, type OAuth2Client } from './clients.js';
 import type { OAuth2Deps } from './deps.js';
 import { GRANTS, type TokenParams } from './grants/index.js';
-import { firstPartyClient, issueFirstPartyToken, liveAccessToken, type FirstPartyToken, type LiveAccessToken } from './first-party.js';
+import { firstPartyClient, issueFirstPartyToken, liveAccessToken, type FirstPartyOptions, type FirstPartyToken, type LiveAccessToken } from './first-party.js';
 import { introspect, revokePresented, type IntrospectionResponse } from './introspection.js';
 import { KeyRing } from './keys.js';
 import { oauthError } from './scopes.js';
@@ -91,8 +91,8 @@ export class OAuth2Service {
   }
 
   /** A bearer token for one of Gatehouse's own faces (platform login, bootstrap, mgmt with its roles, ...). */
-  issueFirstPartyToken(face: string, account: Account, meta: RequestMeta, roles: readonly string[] = []): Promise<FirstPartyToken> {
-    return issueFirstPartyToken(this.#deps, firstPartyClient(face, this.#deps.firstPartyTokenSeconds), account, meta, roles);
+  issueFirstPartyToken(face: string, account: Account, meta: RequestMeta, roles: readonly string[] = [], options: Omit<FirstPartyOptions, 'roles'> = {}): Promise<FirstPartyToken> {
+    return issueFirstPartyToken(this.#deps, firstPartyClient(face, this.#deps.firstPartyTokenSeconds), account, meta, { ...options, roles });
   }
 
   /** The live account behind a bearer access token issued by any face, or undefined. */

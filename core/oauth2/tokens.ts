@@ -31,6 +31,8 @@ export interface IssueRequest {
   fresh: boolean;
   /** the signing key, loaded before the transaction (the key ring reads through the pool) */
   key: LoadedKey;
+  /** extra access-token claims a first-party face adds (the portal's `org`, RFC 8693 `act`) */
+  claims?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -71,7 +73,7 @@ export class TokenIssuer {
       await audit('Issued OAuth2 access_token');
     }
     const response: TokenResponse = {
-      access_token: await this.accessJwt(request.key, access.row, access.jti, account),
+      access_token: await this.accessJwt(request.key, access.row, access.jti, account, request.claims),
       token_type: 'Bearer',
       expires_in: Math.max(0, epochSeconds(access.row.expiresAt) - epochSeconds(now)),
     };
@@ -108,8 +110,8 @@ export class TokenIssuer {
     return { row: { ...row, grantId }, jti: row.jti };
   }
 
-  private async accessJwt(key: LoadedKey, row: OAuth2Token, jti: string, account: Account): Promise<string> {
-    return new SignJWT({ scope: row.scopes.join(' '), client_id: row.clientId })
+  private async accessJwt(key: LoadedKey, row: OAuth2Token, jti: string, account: Account, claims: IssueRequest['claims'] = {}): Promise<string> {
+    return new SignJWT({ ...claims, scope: row.scopes.join(' '), client_id: row.clientId })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
       .setIssuer(this.issuer)
       .setSubject(account.uuid)

@@ -8,10 +8,10 @@ export const basePath = "/v1";
  * scheme names that must all hold (an empty alternative means the call may be anonymous).
  */
 export const routes = {
-  initialLoad: {"method":"get","path":"/v1/auth/load","expressPath":"/v1/auth/load","specPath":"/auth/load","tag":"auth","security":[["BearerAuth"]],"requestContentTypes":[],"statuses":["200","401","404","500","503"]},
-  logout: {"method":"post","path":"/v1/auth/logout","expressPath":"/v1/auth/logout","specPath":"/auth/logout","tag":"auth","security":[["BearerAuth"]],"requestContentTypes":[],"statuses":["204","401","404","500","503"]},
+  initialLoad: {"method":"get","path":"/v1/auth/load","expressPath":"/v1/auth/load","specPath":"/auth/load","tag":"auth","security":[["BearerAuth"]],"requestContentTypes":[],"statuses":["200","401","404","422","500","503"]},
+  logout: {"method":"post","path":"/v1/auth/logout","expressPath":"/v1/auth/logout","specPath":"/auth/logout","tag":"auth","security":[["BearerAuth"]],"requestContentTypes":[],"statuses":["204","401","404","422","500","503"]},
   switchOrg: {"method":"post","path":"/v1/auth/switch","expressPath":"/v1/auth/switch","specPath":"/auth/switch","tag":"auth","security":[["BearerAuth"]],"requestContentTypes":["application/json"],"statuses":["200","401","403","404","422","500","503"]},
-  generateCliBrowserToken: {"method":"post","path":"/v1/auth/cli-browser-token","expressPath":"/v1/auth/cli-browser-token","specPath":"/auth/cli-browser-token","tag":"auth","security":[["BearerAuth"]],"requestContentTypes":[],"statuses":["200","401","404","429","500","503"]},
+  generateCliBrowserToken: {"method":"post","path":"/v1/auth/cli-browser-token","expressPath":"/v1/auth/cli-browser-token","specPath":"/auth/cli-browser-token","tag":"auth","security":[["BearerAuth"]],"requestContentTypes":[],"statuses":["200","401","404","422","429","500","503"]},
   consumeCliBrowserToken: {"method":"post","path":"/v1/auth/consume-cli-token","expressPath":"/v1/auth/consume-cli-token","specPath":"/auth/consume-cli-token","tag":"auth","security":[],"requestContentTypes":["application/json"],"statuses":["200","400","404","422","429","500","503"]},
   portalLogin: {"method":"post","path":"/v1/auth/portal/login","expressPath":"/v1/auth/portal/login","specPath":"/auth/portal/login","tag":"auth","security":[],"requestContentTypes":["application/json"],"statuses":["200","401","404","422","429","500","503"]},
   portalRequestMagicCode: {"method":"post","path":"/v1/auth/portal/request-magic-code","expressPath":"/v1/auth/portal/request-magic-code","specPath":"/auth/portal/request-magic-code","tag":"auth","security":[],"requestContentTypes":["application/json"],"statuses":["200","404","422","429","500","503"]},

@@ -244,6 +244,11 @@ export const portalVerify2Fa = <ThrowOnError extends boolean = false>(options: O
  * rejected or completed → 409 `Login session already decided`. Approving an already
  * approved session again answers 200 (a double tap is harmless).
  *
+ * An impersonation token (from `loginAsUser`) cannot approve or reject: the person behind it
+ * is the impersonator, so the sign-in is another user's (403 as above). Otherwise an admin
+ * could turn a one-hour impersonation into an ordinary session of the user without the
+ * `act` claim.
+ *
  * Gatehouse design: the seed's body is a free-form object and its answer `{}`. Gatehouse
  * requires `login_session_id` (or `session_id`, its alias; `login_session_id` wins when
  * both are sent); `email` and other fields are accepted and ignored. The answer is
@@ -270,6 +275,7 @@ export const approve2Fa = <ThrowOnError extends boolean = false>(options: Option
  * Errors: unknown or expired → 404 `Login session not found`; another user's → 403
  * `Login session belongs to another user`; already approved or completed → 409
  * `Login session already decided`. Rejecting an already rejected session again answers 200.
+ * An impersonation token cannot reject (403, as for `approve2fa`).
  *
  * Gatehouse design: the same body as `approve2fa`; the answer is
  * `{"status": "rejected"}` where the seed documents `{}`.

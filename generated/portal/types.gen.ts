@@ -318,6 +318,10 @@ export type InitialLoadErrors = {
      */
     404: HttpError;
     /**
+     * The request does not match the contract. Gatehouse design: unknown query parameters and a body where the operation takes none are refused too (FastAPI would ignore them), so a misspelt parameter is never silently dropped.
+     */
+    422: HttpValidationError;
+    /**
      * Unexpected error; the cause is in the server log only.
      */
     500: HttpError;
@@ -354,6 +358,10 @@ export type LogoutErrors = {
      * No such route (FastAPI's router-level `404 Not found`, documented on every route).
      */
     404: HttpError;
+    /**
+     * The request does not match the contract. Gatehouse design: unknown query parameters and a body where the operation takes none are refused too (FastAPI would ignore them), so a misspelt parameter is never silently dropped.
+     */
+    422: HttpValidationError;
     /**
      * Unexpected error; the cause is in the server log only.
      */
@@ -396,7 +404,7 @@ export type SwitchOrgErrors = {
      */
     404: HttpError;
     /**
-     * The request does not match the contract.
+     * The request does not match the contract. Gatehouse design: unknown query parameters and a body where the operation takes none are refused too (FastAPI would ignore them), so a misspelt parameter is never silently dropped.
      */
     422: HttpValidationError;
     /**
@@ -436,6 +444,10 @@ export type GenerateCliBrowserTokenErrors = {
      * No such route (FastAPI's router-level `404 Not found`, documented on every route).
      */
     404: HttpError;
+    /**
+     * The request does not match the contract. Gatehouse design: unknown query parameters and a body where the operation takes none are refused too (FastAPI would ignore them), so a misspelt parameter is never silently dropped.
+     */
+    422: HttpValidationError;
     /**
      * Throttled (per client address, and per email where one is sent); applied alike to known and unknown accounts.
      */
@@ -478,7 +490,7 @@ export type ConsumeCliBrowserTokenErrors = {
      */
     404: HttpError;
     /**
-     * The request does not match the contract.
+     * The request does not match the contract. Gatehouse design: unknown query parameters and a body where the operation takes none are refused too (FastAPI would ignore them), so a misspelt parameter is never silently dropped.
      */
     422: HttpValidationError;
     /**
@@ -523,7 +535,7 @@ export type PortalLoginErrors = {
      */
     404: HttpError;
     /**
-     * The request does not match the contract.
+     * The request does not match the contract. Gatehouse design: unknown query parameters and a body where the operation takes none are refused too (FastAPI would ignore them), so a misspelt parameter is never silently dropped.
      */
     422: HttpValidationError;
     /**
@@ -564,7 +576,7 @@ export type PortalRequestMagicCodeErrors = {
      */
     404: HttpError;
     /**
-     * The request does not match the contract.
+     * The request does not match the contract. Gatehouse design: unknown query parameters and a body where the operation takes none are refused too (FastAPI would ignore them), so a misspelt parameter is never silently dropped.
      */
     422: HttpValidationError;
     /**
@@ -609,7 +621,7 @@ export type PortalVerify2FaErrors = {
      */
     404: HttpError;
     /**
-     * The request does not match the contract.
+     * The request does not match the contract. Gatehouse design: unknown query parameters and a body where the operation takes none are refused too (FastAPI would ignore them), so a misspelt parameter is never silently dropped.
      */
     422: HttpValidationError;
     /**
@@ -662,7 +674,7 @@ export type Approve2FaErrors = {
      */
     409: HttpError;
     /**
-     * The request does not match the contract.
+     * The request does not match the contract. Gatehouse design: unknown query parameters and a body where the operation takes none are refused too (FastAPI would ignore them), so a misspelt parameter is never silently dropped.
      */
     422: HttpValidationError;
     /**
@@ -711,7 +723,7 @@ export type Reject2FaErrors = {
      */
     409: HttpError;
     /**
-     * The request does not match the contract.
+     * The request does not match the contract. Gatehouse design: unknown query parameters and a body where the operation takes none are refused too (FastAPI would ignore them), so a misspelt parameter is never silently dropped.
      */
     422: HttpValidationError;
     /**
@@ -757,7 +769,7 @@ export type LoginStatusErrors = {
      */
     404: HttpError;
     /**
-     * The request does not match the contract.
+     * The request does not match the contract. Gatehouse design: unknown query parameters and a body where the operation takes none are refused too (FastAPI would ignore them), so a misspelt parameter is never silently dropped.
      */
     422: HttpValidationError;
     /**
@@ -798,7 +810,7 @@ export type PortalForgotPasswordErrors = {
      */
     404: HttpError;
     /**
-     * The request does not match the contract.
+     * The request does not match the contract. Gatehouse design: unknown query parameters and a body where the operation takes none are refused too (FastAPI would ignore them), so a misspelt parameter is never silently dropped.
      */
     422: HttpValidationError;
     /**
@@ -848,7 +860,7 @@ export type PortalResetCallbackErrors = {
      */
     404: HttpError;
     /**
-     * The request does not match the contract.
+     * The request does not match the contract. Gatehouse design: unknown query parameters and a body where the operation takes none are refused too (FastAPI would ignore them), so a misspelt parameter is never silently dropped.
      */
     422: HttpValidationError;
     /**
@@ -893,7 +905,7 @@ export type PortalResetPasswordErrors = {
      */
     404: HttpError;
     /**
-     * The request does not match the contract.
+     * The request does not match the contract. Gatehouse design: unknown query parameters and a body where the operation takes none are refused too (FastAPI would ignore them), so a misspelt parameter is never silently dropped.
      */
     422: HttpValidationError;
     /**
@@ -942,7 +954,7 @@ export type LoginAsUserErrors = {
      */
     404: HttpError;
     /**
-     * The request does not match the contract.
+     * The request does not match the contract. Gatehouse design: unknown query parameters and a body where the operation takes none are refused too (FastAPI would ignore them), so a misspelt parameter is never silently dropped.
      */
     422: HttpValidationError;
     /**
@@ -979,7 +991,7 @@ export type RequestMagicCodeErrors = {
      */
     404: HttpError;
     /**
-     * The request does not match the contract.
+     * The request does not match the contract. Gatehouse design: unknown query parameters and a body where the operation takes none are refused too (FastAPI would ignore them), so a misspelt parameter is never silently dropped.
      */
     422: HttpValidationError;
     /**

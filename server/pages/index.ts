@@ -3,6 +3,7 @@ import type { Services } from '../../core/services.js';
 import { csrfCookieIssuer } from '../security/csrf.js';
 import { consentPage } from './consent.js';
 import { loginPage } from './login.js';
+import { cliLoginPage, resetPasswordPage } from './portal.js';
 import { mountUiPages } from './ui.js';
 
 /** Server-rendered pages (outside the API contracts). */
@@ -11,5 +12,8 @@ export function mountPages(app: Express, services: Services): void {
   // The consent page posts to the API with the double-submit token: it needs the _csrf cookie.
   const { secure, domain } = services.config.cookies;
   app.get('/oauth2/authorize', csrfCookieIssuer({ secure, domain }), consentPage(services));
+  // The portal's hand-over and reset links (openapi/portal.yaml: login_url, forgot-password).
+  app.get('/cli-login', cliLoginPage(services));
+  app.get('/reset-password', resetPasswordPage());
   mountUiPages(app, services);
 }

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as platform from '../../generated/platform/sdk.gen.js';
+import * as portal from '../../generated/portal/sdk.gen.js';
 import * as sa from '../../generated/simple-auth/sdk.gen.js';
 import { openDatabase } from '../../db/connect.js';
 import { createTestDatabase, MYSQL_SERVER_URL, type TestDatabase } from '../support/databases.js';
 import { startGatehouse, type TestGatehouse } from '../support/gatehouse.js';
 import { bootstrapAdmin, platformCaller } from '../support/platform.js';
+import { portalClient, signIn } from '../support/portal.js';
 import { must, simpleAuthCaller, type SimpleAuthCaller } from '../support/simple-auth.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 
@@ -44,6 +46,7 @@ describe('database outage on MariaDB', () => {
 
   it('answers 503 while the database is unreachable and recovers by itself when it returns', async () => {
     expect(must(await sa.getAccount({ client: user.client })).response.status).toBe(200);
+    const portalToken = (await signIn(gh, 'dora@example.com', 'dora-password')).access_token;
 
     proxy.down();
     const account = must(await sa.getAccount({ client: user.client }));
@@ -62,11 +65,16 @@ describe('database outage on MariaDB', () => {
     expect(stats.error).toEqual({ code: 503, message: 'the identity store is unreachable' });
     const platformLogin = must(await platform.localLogin({ client: platformCaller(gh).client, body: { username: 'dora', password: 'dora-password' } }));
     expect(platformLogin.response.status).toBe(503);
+    const load = must(await portal.initialLoad({ client: portalClient(gh, portalToken) }));
+    expect([load.response.status, load.error]).toEqual([503, { detail: 'Service temporarily unavailable' }]);
+    const portalLogin = must(await portal.portalLogin({ client: portalClient(gh), body: { email: 'dora@example.com', password: 'dora-password' } }));
+    expect([portalLogin.response.status, portalLogin.error]).toEqual([503, { detail: 'Service temporarily unavailable' }]);
 
     proxy.up();
     await expect.poll(async () => must(await sa.getAccount({ client: user.client })).response.status, { timeout: 10_000, interval: 200 }).toBe(200);
     const again = must(await sa.createSession({ client: (await simpleAuthCaller(gh)).client, body: { username: 'dora', password: 'dora-password' } }));
     expect(again.response.status).toBe(200);
     expect(must(await platform.getWebSessionStats({ client: platformCaller(gh, { token: adminToken }).client })).response.status).toBe(200);
+    expect(must(await portal.initialLoad({ client: portalClient(gh, portalToken) })).response.status).toBe(200);
   });
 });

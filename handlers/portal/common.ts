@@ -1,0 +1,18 @@
+import type { PortalCaller } from '../../core/portal/organizations.js';
+import { requirePrincipal, type HandlerContext } from '../context.js';
+
+/** Token responses must not be cached (RFC 6749 §5.1). */
+export const NO_STORE = { 'Cache-Control': 'no-store' } as const;
+
+/** The bearer caller with the verified claims the portal reads (`org`, RFC 8693 `act`). */
+export function portalCaller(ctx: HandlerContext): PortalCaller {
+  const { account, accessToken, claims = {} } = requirePrincipal(ctx);
+  if (!accessToken) throw new Error('portal bearer operation reached its handler without the token row');
+  const act = claims.act as { sub?: unknown } | undefined;
+  return {
+    account,
+    grantId: accessToken.grantId,
+    org: typeof claims.org === 'string' ? claims.org : undefined,
+    actor: typeof act?.sub === 'string' ? act.sub : undefined,
+  };
+}
