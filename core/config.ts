@@ -51,8 +51,9 @@ export interface Config {
     };
   };
   platform: { webSessionsEnabled: boolean; uiSessionCookie: string; requestsPerMinute: number };
-  mgmt: { okta: OktaSettings };
   portal: { requestsPerMinute: number };
+  credentials: { tenant: string; kubeServerUrl: string | undefined; defaultClusterName: string; defaultKubeNamespace: string };
+  mgmt: { okta: OktaSettings };
   mail: { smtpUrl: string | undefined; from: string };
   log: { level: 'debug' | 'info' | 'warn' | 'error' | 'silent' };
 }

@@ -1,4 +1,5 @@
-import type { ApiCredentialRepository, CounterRepository, OidcRepository, SetupRepository } from './platform/ports.js';
+import type { CredentialRepository } from './credentials/ports.js';
+import type { CounterRepository, OidcRepository, SetupRepository } from './platform/ports.js';
 import type { PortalRepository } from './portal/ports.js';
 import type { GrantOrigin, NewOAuth2Token, OAuth2Grant, OAuth2Token, OAuth2TokenType, SigningKeyRecord } from './oauth2/model.js';
 import type { Account, AuditRecord, MailMessage, OneTimePurpose, OneTimeToken, Session, SessionKind, SessionSource, Stipulation } from './model.js';
@@ -166,7 +167,8 @@ export interface Store {
   setup: SetupRepository;
   oidc: OidcRepository;
   counters: CounterRepository;
-  apiCredentials: ApiCredentialRepository;
+  /** every credential kind of the credentials face (API tokens, certificates, service credentials, SCIM token) */
+  apiCredentials: CredentialRepository;
   rateLimits: RateLimitRepository;
   idTokenUses: IdTokenUseRepository;
   portal: PortalRepository;

@@ -2,6 +2,7 @@ import { AccountService } from './accounts.js';
 import { Auditor } from './audit.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import { createCredentialServices, type CredentialServices } from './credentials/index.js';
 import type { SecretBox } from './crypto.js';
 import { LoginService } from './login.js';
 import { MailQueue, type Mailer } from './mail.js';
@@ -9,8 +10,8 @@ import { createMgmtServices, type MgmtServices } from './mgmt/index.js';
 import { OAuth2Service } from './oauth2/service.js';
 import { OneTimeLoginService } from './onetime.js';
 import { PasswordHasher } from './passwords.js';
-import { createPlatformServices, type PlatformServices } from './platform/index.js';
 import { createPortalServices, type PortalServices } from './portal/index.js';
+import { createPlatformServices, type PlatformServices } from './platform/index.js';
 import type { Store } from './ports.js';
 import { SessionService } from './sessions.js';
 import { LoginThrottle } from './throttle.js';
@@ -41,6 +42,7 @@ export interface Services {
   oauth2: OAuth2Service;
   platform: PlatformServices;
   mgmt: MgmtServices;
+  credentials: CredentialServices;
   portal: PortalServices;
 }
 
@@ -69,6 +71,7 @@ export function createServices(deps: ServiceDeps): Services {
     oauth2,
     platform: createPlatformServices({ store, clock, config, box, auditor, accounts, sessions, oauth2, throttle }),
     mgmt: createMgmtServices({ store, clock, config, auditor, login, oauth2 }),
+    credentials: createCredentialServices({ store, clock, config, box, auditor }),
     portal: createPortalServices({ store, clock, config, auditor, passwords, login, totp, throttle, oauth2 }),
   };
 }

@@ -5,7 +5,8 @@ import { KnexAccountRepository } from './repositories/accounts.js';
 import { KnexIdTokenUseRepository } from './repositories/id-token-uses.js';
 import { KnexAuditRepository, KnexLoginAttemptRepository, KnexMailOutboxRepository } from './repositories/records.js';
 import { KnexOAuth2Repository } from './repositories/oauth2.js';
-import { KnexApiCredentialRepository, KnexCounterRepository, KnexOidcRepository, KnexSetupRepository } from './repositories/platform.js';
+import { KnexCredentialRepository } from './repositories/credentials.js';
+import { KnexCounterRepository, KnexOidcRepository, KnexSetupRepository } from './repositories/platform.js';
 import { KnexPortalRepository } from './repositories/portal.js';
 import { KnexRateLimitRepository } from './repositories/rate-limits.js';
 import { KnexSessionRepository } from './repositories/sessions.js';
@@ -27,7 +28,7 @@ export function createStore(db: Knex): Store {
     setup: translated(new KnexSetupRepository(db)),
     oidc: translated(new KnexOidcRepository(db)),
     counters: translated(new KnexCounterRepository(db)),
-    apiCredentials: translated(new KnexApiCredentialRepository(db)),
+    apiCredentials: translated(new KnexCredentialRepository(db)),
     rateLimits: translated(new KnexRateLimitRepository(db)),
     idTokenUses: translated(new KnexIdTokenUseRepository(db)),
     portal: translated(new KnexPortalRepository(db)),

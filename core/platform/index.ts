@@ -8,7 +8,7 @@ import type { Store } from '../ports.js';
 import type { SessionService } from '../sessions.js';
 import type { LoginThrottle } from '../throttle.js';
 import { RateLimiter } from '../rate-limit.js';
-import { ApiKeyService } from './api-keys.js';
+import { ApiKeyService } from '../credentials/api-keys.js';
 import { BootstrapService } from './bootstrap.js';
 import { OidcLoginService } from './oidc-login.js';
 import { OidcProviderService } from './oidc-provider.js';

@@ -70,17 +70,3 @@ export interface CounterRepository {
   increment(name: string, by?: number): Promise<void>;
   read(names: readonly string[]): Promise<Record<string, number>>;
 }
-
-export interface ApiCredentialRecord {
-  id: number;
-  uuid: string;
-  accountId: number;
-  type: string;
-  expiresAt: Date;
-  revokedAt: Date | null;
-}
-
-export interface ApiCredentialRepository {
-  insert(credential: { uuid: string; name: string; type: string; accountId: number; tokenHash: string; at: Date; expiresAt: Date }): Promise<void>;
-  findByHash(tokenHash: string): Promise<ApiCredentialRecord | undefined>;
-}

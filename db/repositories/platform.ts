@@ -1,7 +1,5 @@
 import type { Knex } from 'knex';
 import type {
-  ApiCredentialRecord,
-  ApiCredentialRepository,
   CounterRepository,
   NewOidcLoginFlow,
   OidcLoginFlow,
@@ -40,16 +38,6 @@ interface DbOidcFlowRow {
   continue_url: string;
   expires_at: unknown;
   used_at: unknown;
-}
-
-interface DbApiCredentialRow {
-  id: number;
-  token_hash: string;
-  uuid: string;
-  account_id: number;
-  type: string;
-  expires_at: unknown;
-  revoked_at: unknown;
 }
 
 export class KnexSetupRepository implements SetupRepository {
@@ -178,27 +166,5 @@ export class KnexCounterRepository implements CounterRepository {
     const values: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
     for (const row of rows) values[row.name] = Number(row.value);
     return values;
-  }
-}
-
-export class KnexApiCredentialRepository implements ApiCredentialRepository {
-  constructor(private readonly db: Knex) {}
-
-  async insert(c: { uuid: string; name: string; type: string; accountId: number; tokenHash: string; at: Date; expiresAt: Date }): Promise<void> {
-    await this.db('api_credentials').insert({
-      uuid: c.uuid,
-      name: c.name,
-      type: c.type,
-      account_id: c.accountId,
-      token_hash: c.tokenHash,
-      created_at: c.at,
-      expires_at: c.expiresAt,
-    });
-  }
-
-  async findByHash(tokenHash: string): Promise<ApiCredentialRecord | undefined> {
-    const row = await this.db<DbApiCredentialRow>('api_credentials').where({ token_hash: tokenHash }).first();
-    if (!row) return undefined;
-    return { id: Number(row.id), uuid: row.uuid, accountId: Number(row.account_id), type: row.type, expiresAt: toDate(row.expires_at), revokedAt: toDateOrNull(row.revoked_at) };
   }
 }

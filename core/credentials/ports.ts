@@ -1,0 +1,88 @@
+/** What the credentials face stores, and the storage interface db/ implements for it. */
+
+export type CredentialFamily = 'user' | 'service' | 'scim';
+
+export interface NamespaceRole {
+  namespace: string;
+  role: string;
+}
+
+export interface CredentialRecord {
+  id: number;
+  uuid: string;
+  name: string;
+  namespace: string;
+  family: CredentialFamily;
+  type: string;
+  /** the account whose authority the credential carries (the service account for service credentials) */
+  accountId: number;
+  enabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  createdBy: string | null;
+  digest: string | null;
+  certificateSerial: string | null;
+  virtualK8sName: string | null;
+  virtualK8sNamespace: string | null;
+  siteName: string | null;
+  namespaceRoles: NamespaceRole[];
+  userGroupNames: string[];
+}
+
+export interface NewCredential {
+  uuid: string;
+  name: string;
+  type: string;
+  accountId: number;
+  /** SHA-256 (hex) of the token, or of the certificate DER */
+  tokenHash: string;
+  at: Date;
+  expiresAt: Date;
+  family?: CredentialFamily;
+  namespace?: string;
+  createdBy?: string | null;
+  digest?: string | null;
+  certificateSerial?: string | null;
+  virtualK8sName?: string | null;
+  virtualK8sNamespace?: string | null;
+  siteName?: string | null;
+  namespaceRoles?: NamespaceRole[];
+  userGroupNames?: string[];
+}
+
+export interface CertificateAuthorityRecord {
+  certificatePem: string;
+  privateKeySealed: string;
+}
+
+export interface CredentialRepository {
+  /** throws GatehouseError('conflict') when the name is taken in the namespace and family */
+  insert(credential: NewCredential): Promise<void>;
+  findByHash(tokenHash: string): Promise<CredentialRecord | undefined>;
+  findByName(namespace: string, family: CredentialFamily, name: string): Promise<CredentialRecord | undefined>;
+  /** the service credential whose service account this is, if any */
+  findServiceCredentialOf(accountId: number): Promise<CredentialRecord | undefined>;
+  /** newest first; only the account's own when `accountId` is given */
+  list(namespace: string, family: CredentialFamily, accountId?: number): Promise<CredentialRecord[]>;
+  /** credentials whose expiry is at or before `now` */
+  listExpired(namespace: string, family: CredentialFamily, now: Date, filter: { type?: string; accountId?: number }): Promise<CredentialRecord[]>;
+  /** `UPDATE … SET enabled = true WHERE id = ?`; false when the row is gone */
+  activate(id: number, at: Date): Promise<boolean>;
+  /** `UPDATE … SET expires_at = ? WHERE id = ? AND type = ?`; false when the row is gone or of another type */
+  renew(id: number, type: string, expiresAt: Date, at: Date): Promise<boolean>;
+  setAccess(id: number, roles: NamespaceRole[], groups: string[], at: Date): Promise<boolean>;
+  /** deletes the row; false when it was already gone (someone else revoked it first) */
+  delete(id: number): Promise<boolean>;
+  /** deletes a service account (its credential rows first) */
+  deleteServiceAccount(accountId: number): Promise<void>;
+  /** deletes the family's credentials in the namespace; returns how many */
+  deleteFamily(namespace: string, family: CredentialFamily): Promise<number>;
+  namespaceExists(name: string): Promise<boolean>;
+  /** the organization names among `names` that do not exist */
+  missingOrganizations(names: readonly string[]): Promise<string[]>;
+  getCa(): Promise<CertificateAuthorityRecord | undefined>;
+  /** inserts the CA unless one exists (another instance may have been first) */
+  insertCaIfAbsent(ca: CertificateAuthorityRecord, at: Date): Promise<void>;
+}

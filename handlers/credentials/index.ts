@@ -1,0 +1,12 @@
+import type { CredentialsHandlers } from '../../generated/credentials/handlers.gen.js';
+import type { HandlerContext } from '../context.js';
+import { apiCredentialHandlers } from './api-credential.js';
+import { scimTokenHandlers } from './scim-token.js';
+import { serviceCredentialHandlers } from './service-credential.js';
+
+/** Every credentials operation's handler; the compiler checks the set against the contract. */
+export const credentialsHandlers = {
+  ...apiCredentialHandlers,
+  ...serviceCredentialHandlers,
+  ...scimTokenHandlers,
+} satisfies CredentialsHandlers<HandlerContext>;
