@@ -52,7 +52,7 @@ export interface Config {
   };
   platform: { webSessionsEnabled: boolean; uiSessionCookie: string; requestsPerMinute: number };
   portal: { requestsPerMinute: number };
-  credentials: { tenant: string; kubeServerUrl: string | undefined; defaultClusterName: string; defaultKubeNamespace: string };
+  credentials: { requestsPerMinute: number; tenant: string; kubeServerUrl: string | undefined; defaultClusterName: string; defaultKubeNamespace: string };
   mgmt: { okta: OktaSettings };
   mail: { smtpUrl: string | undefined; from: string };
   log: { level: 'debug' | 'info' | 'warn' | 'error' | 'silent' };

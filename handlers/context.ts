@@ -13,6 +13,8 @@ export interface Principal {
   /** the verified access token's claims, when a face reads its own (the portal's `org`, `act`) */
   claims?: Readonly<Record<string, unknown>>;
   via: 'session' | 'shared-key' | 'bearer' | 'api-key';
+  /** set by a face's authenticator that decided administrator rights (e.g. a service account's roles) */
+  admin?: boolean;
 }
 
 /** What every handler gets besides the validated request: the core and the caller. */

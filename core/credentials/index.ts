@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { SecretBox } from '../crypto.js';
 import type { Account } from '../model.js';
 import type { Store } from '../ports.js';
+import { RateLimiter } from '../rate-limit.js';
 import { ApiKeyService } from './api-keys.js';
 import { CertificateAuthority } from './ca.js';
 import { resolveCaller, type Caller } from './caller.js';
@@ -20,6 +21,8 @@ export interface CredentialServices {
   scim: ScimTokenService;
   /** the caller as the credentials face sees it: admin or not, service account or not */
   caller(account: Account): Promise<Caller>;
+  /** per client address, on every call (a leaked token must not be usable at line rate) */
+  rateLimit: RateLimiter;
 }
 
 export interface CredentialServiceDeps {
@@ -42,5 +45,6 @@ export function createCredentialServices(deps: CredentialServiceDeps): Credentia
     service: new ServiceCredentialService(issuer),
     scim: new ScimTokenService(issuer),
     caller: (account) => resolveCaller(store, account),
+    rateLimit: new RateLimiter(() => store.rateLimits, clock, { limit: config.credentials.requestsPerMinute, windowSeconds: 60 }),
   };
 }

@@ -20,7 +20,7 @@ export function prefersJson(ctx: HandlerContext): boolean {
 /** The admin caller of an admin-only operation (the security binder has checked it already). */
 export function admin(ctx: HandlerContext): Account {
   const account = ctx.principal?.account;
-  if (!account || !isAdmin(account)) throw new GatehouseError('forbidden', { message: 'admin access required' });
+  if (!account || !(ctx.principal?.admin ?? isAdmin(account))) throw new GatehouseError('forbidden', { message: 'admin access required' });
   return account;
 }
 

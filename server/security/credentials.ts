@@ -11,6 +11,8 @@ import { allowsAnonymous, type Authenticator } from './types.js';
  */
 export function credentialsAuthenticator(): Authenticator {
   return async (req, route, ctx) => {
+    // Counted before the credential is checked: guessing tokens costs the same budget as using one.
+    await ctx.services.credentials.rateLimit.check(`credentials:${ctx.meta.ip ?? 'unknown'}`);
     if (allowsAnonymous(route)) return undefined;
     const header = req.get('authorization')?.trim() ?? '';
     const [, scheme, value] = /^(\S+)\s+(\S+)$/.exec(header) ?? [];

@@ -45,6 +45,8 @@ describe('contract fuzz of every mounted face', () => {
         onetime: { enabled: true, allowForgotPassword: true },
         login: { maxFailuresPerUser: 1000, maxFailuresPerIp: 100000 },
         platform: { requestsPerMinute: 0 },
+        portal: { requestsPerMinute: 0 },
+        credentials: { requestsPerMinute: 0 },
       },
     });
     // Working credentials, so malformed requests get past authentication to the contract checks;
