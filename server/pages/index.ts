@@ -4,6 +4,7 @@ import { csrfCookieIssuer } from '../security/csrf.js';
 import { consentPage } from './consent.js';
 import { loginPage } from './login.js';
 import { cliLoginPage, resetPasswordPage } from './portal.js';
+import { approveSignInPage } from './portal-approve.js';
 import { mountUiPages } from './ui.js';
 
 /** Server-rendered pages (outside the API contracts). */
@@ -15,5 +16,6 @@ export function mountPages(app: Express, services: Services): void {
   // The portal's hand-over and reset links (openapi/portal.yaml: login_url, forgot-password).
   app.get('/cli-login', cliLoginPage(services));
   app.get('/reset-password', resetPasswordPage());
+  app.get('/portal/approve', approveSignInPage());
   mountUiPages(app, services);
 }

@@ -45,6 +45,34 @@ describe('portal pages in headless Chromium', () => {
     await again.close();
   });
 
+  it('/portal/approve approves a sign-in with the token this browser holds, never with the link alone', async () => {
+    const wes = await createUser(gh, 'wes');
+    const started = must(await portal.requestMagicCode({ client: portalClient(gh), body: { email: wes.email } }));
+    const sessionId = started.data!.login_session_id!;
+    await expect.poll(() => gh.mail.filter((m) => m.to === wes.email).length).toBe(1);
+    const link = /(http\S+\/portal\/approve\S+)/.exec(gh.mail.find((m) => m.to === wes.email)!.text)![1]!;
+
+    // A forwarded mail opened elsewhere approves nothing.
+    const stranger = await browser.newPage();
+    await stranger.goto(link);
+    await expect.poll(() => stranger.textContent('#status')).toBe('Open this link on a device where you are signed in to the portal.');
+    expect(await stranger.isHidden('#decide')).toBe(true);
+
+    const device = await signIn(gh, wes.email, wes.password);
+    const page = await browser.newPage();
+    await page.goto(`${gh.url}/healthz`);
+    await page.evaluate(([key, value]) => sessionStorage.setItem(key!, value!), [PORTAL_TOKEN_KEY, JSON.stringify(device)]);
+    await page.goto(link);
+    expect(new URL(page.url()).search).toBe('');
+    await page.click('#approve');
+    await expect.poll(() => page.textContent('#status')).toBe('Approved. The other device is signing in.');
+    const polled = must(await portal.loginStatus({ client: portalClient(gh), query: { email: wes.email, session_id: sessionId } }));
+    expect(polled.data).toMatchObject({ status: 'approved', access_token: expect.any(String) });
+    expect(claimsOf(polled.data!.access_token!)).toMatchObject({ sub: wes.account.uuid });
+    await stranger.close();
+    await page.close();
+  });
+
   it('/reset-password checks the emailed link, enforces the rules, sets the password once', async () => {
     must(await portal.portalForgotPassword({ client: portalClient(gh), body: { email: vera.email } }));
     await expect.poll(() => gh.mail.filter((m) => m.subject === 'Reset your password').length).toBe(1);
