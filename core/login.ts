@@ -38,11 +38,13 @@ export class LoginService {
     const passwordOk = await this.passwords.verify(attempt.password, account?.passwordHash);
     if (!account || !passwordOk) {
       await this.throttle.recordFailure(store.loginAttempts, key, meta.ip, !account ? 'unknown_user' : account.passwordHash ? 'bad_password' : 'no_password');
-      if (account) await this.auditor.record(store.audit, meta, { accountId: account.id, level: 'warn', module, message: 'Login failed' });
+      // The attempted name is not written down: people type passwords into the username field.
+      await this.auditor.record(store.audit, meta, { accountId: account?.id ?? null, level: 'warn', module, message: account ? 'Login failed' : 'Login failed: unknown user' });
       throw new GatehouseError('invalid_credentials', { logDetail: account ? 'wrong password' : 'unknown user' });
     }
     if (!account.active) {
       await this.throttle.recordFailure(store.loginAttempts, key, meta.ip, 'inactive');
+      await this.auditor.record(store.audit, meta, { accountId: account.id, level: 'warn', module, message: 'Login refused: inactive account' });
       throw new GatehouseError('inactive_account');
     }
     if ((await store.stipulations.countOpen(account.id)) > 0) throw new GatehouseError('unsatisfied_stipulations');

@@ -47,6 +47,10 @@ describe.each(DATABASES)('platform local login on %s', (kind) => {
     expect(wrong.response.status).toBe(403);
     expect(unknown.error).toEqual({ code: 403, message: 'invalid username or password' });
     expect(wrong.error).toEqual(unknown.error);
+    // Both are in the audit trail; the unknown one without the name that was tried.
+    const anonymousFailures = await gh.runtime.db('audit_records').whereNull('account_id').andWhere({ module: 'auth:platform', message: 'Login failed: unknown user' });
+    expect(anonymousFailures).toHaveLength(1);
+    expect(JSON.stringify(anonymousFailures)).not.toContain('nobody');
     const empty = must(await platform.localLogin({ client: anonymous(), body: { username: '  ', password: '' } }));
     expect(empty.response.status).toBe(400);
     expect(empty.error).toEqual({ code: 400, message: 'username and password are required' });
