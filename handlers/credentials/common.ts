@@ -19,7 +19,8 @@ export async function caller(ctx: HandlerContext): Promise<Caller> {
   return ctx.services.credentials.caller(requirePrincipal(ctx).account);
 }
 
-export function listItem({ credential, owner, active }: OwnedCredential): ListResponseItem {
+/** The fields a list entry and a service-credential entry share. */
+function summary<E extends string | null>(credential: CredentialRecord, active: boolean, userEmail: E) {
   return {
     name: credential.name,
     namespace: credential.namespace,
@@ -28,8 +29,12 @@ export function listItem({ credential, owner, active }: OwnedCredential): ListRe
     active,
     create_timestamp: timestamp(credential.createdAt),
     expiry_timestamp: timestamp(credential.expiresAt),
-    user_email: owner?.email ?? null,
+    user_email: userEmail,
   };
+}
+
+export function listItem({ credential, owner, active }: OwnedCredential): ListResponseItem {
+  return summary(credential, active, owner?.email ?? null);
 }
 
 /** F5's `GetResponse` object; `users` names the owning account (none for the SCIM token). */
@@ -72,18 +77,7 @@ export function namespaceAccess(credential: CredentialRecord): NamespaceAccessTy
 }
 
 export function serviceItem({ credential, email, active }: ServiceCredentialView): GetServiceCredentialsResponse {
-  return {
-    name: credential.name,
-    namespace: credential.namespace,
-    uid: credential.uuid,
-    type: credential.type as ApiCredentialType,
-    active,
-    create_timestamp: timestamp(credential.createdAt),
-    expiry_timestamp: timestamp(credential.expiresAt),
-    user_email: email,
-    user_group_names: credential.userGroupNames,
-    namespace_access: namespaceAccess(credential),
-  };
+  return { ...summary(credential, active, email), user_group_names: credential.userGroupNames, namespace_access: namespaceAccess(credential) };
 }
 
 export function bulkBody(result: BulkRevokeResult): BulkRevokeResponse {
