@@ -6,6 +6,7 @@ import { GatehouseError, isGatehouseError } from './errors.js';
 import type { Account, MailMessage } from './model.js';
 import type { PasswordHasher } from './passwords.js';
 import type { Store } from './ports.js';
+import { signOutEverywhere } from './sessions.js';
 import { assertCredentialRules, normalizeEmail, normalizeUsername, type CredentialRules } from './rules.js';
 
 export interface AccountSettings extends CredentialRules {
@@ -106,8 +107,7 @@ export class AccountService {
     await this.store.transaction(async (tx) => {
       const now = this.clock.now();
       await tx.accounts.setPassword(account.id, hash, now);
-      await tx.sessions.revokeAllForAccount(account.id, now, change.keepSessionId === undefined ? {} : { keepId: change.keepSessionId });
-      await tx.oauth2.revokeGrantsFor(account.id, undefined, now);
+      await signOutEverywhere(tx, account.id, now, change.keepSessionId);
       await this.auditor.record(tx.audit, meta, { accountId: account.id, level: 'info', module: 'auth:simple', message: 'Password updated' });
     });
   }

@@ -68,9 +68,6 @@ export class SessionService {
     return session;
   }
 
-  revokeAllForAccount(accountId: number, options: { kind?: SessionKind; keepId?: number } = {}, store: Store = this.store): Promise<number> {
-    return store.sessions.revokeAllForAccount(accountId, this.clock.now(), options);
-  }
 
   /** Writes at most once per fifth of the idle time, so resolving stays a read on the hot path. */
   private async slideIdleExpiry(session: Session, now: Date): Promise<void> {
@@ -85,4 +82,15 @@ export class SessionService {
 
 function earliest(a: Date, b: Date): Date {
   return a < b ? a : b;
+}
+
+/**
+ * Signs an account out everywhere, in the caller's transaction: every browser session of every
+ * face (except `keepSessionId`, the one making the change) and every OAuth2 grant, so every access
+ * and refresh token dies with it on every instance. Password changes and resets, and revoke-all,
+ * all mean this; a stolen session or token must not survive them.
+ */
+export async function signOutEverywhere(store: Store, accountId: number, at: Date, keepSessionId?: number): Promise<void> {
+  await store.sessions.revokeAllForAccount(accountId, at, keepSessionId === undefined ? {} : { keepId: keepSessionId });
+  await store.oauth2.revokeGrantsFor(accountId, undefined, at);
 }

@@ -105,11 +105,6 @@ export class OAuth2Service {
     return liveAccessToken(this.#deps, token);
   }
 
-  /** Ends every grant (and so every access and refresh token) of the account, on every instance. */
-  revokeAllForAccount(account: Account): Promise<number> {
-    return this.#deps.store.oauth2.revokeGrantsFor(account.id, undefined, this.#deps.clock.now());
-  }
-
   /** getOauth2Client: the public description for the consent screen. */
   describeClient(clientId: string): { name: string; author: string; author_url: string } {
     const client = this.clients.get(clientId);

@@ -40,7 +40,7 @@ export interface PlatformDeps {
 export function createPlatformServices(deps: PlatformDeps): PlatformServices {
   const { store, clock, config, box, auditor } = deps;
   const providers = new OidcProviderService(store, clock, box, auditor);
-  const webSessions = new WebSessionService(store, clock, auditor, deps.sessions, deps.oauth2, { ...config.sessions, enabled: config.platform.webSessionsEnabled });
+  const webSessions = new WebSessionService(store, clock, auditor, deps.sessions, { ...config.sessions, enabled: config.platform.webSessionsEnabled });
   return {
     bootstrap: new BootstrapService(store, clock, auditor, deps.accounts, deps.oauth2, deps.throttle, config.accounts),
     providers,

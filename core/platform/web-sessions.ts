@@ -2,9 +2,8 @@ import type { Auditor, RequestMeta } from '../audit.js';
 import type { Clock } from '../clock.js';
 import { GatehouseError } from '../errors.js';
 import type { Account, SessionSource } from '../model.js';
-import type { OAuth2Service } from '../oauth2/service.js';
 import type { Store } from '../ports.js';
-import type { LiveSession, SessionService, SessionSettings } from '../sessions.js';
+import { signOutEverywhere, type LiveSession, type SessionService, type SessionSettings } from '../sessions.js';
 
 /** Counter names; rows in the shared `counters` table, so every instance reports the same. */
 export const WEB_SESSION_COUNTERS = {
@@ -38,7 +37,6 @@ export class WebSessionService {
     private readonly clock: Clock,
     private readonly auditor: Auditor,
     private readonly sessions: SessionService,
-    private readonly oauth2: OAuth2Service,
     private readonly settings: SessionSettings & { enabled: boolean },
   ) {}
 
@@ -64,7 +62,7 @@ export class WebSessionService {
   async logout(token: string, meta: RequestMeta): Promise<void> {
     const live = await this.sessions.resolve(token, 'platform-ui');
     if (!live) return;
-    await this.sessions.end(token);
+    await this.store.sessions.revoke(live.session.id, this.clock.now());
     await this.store.counters.increment(WEB_SESSION_COUNTERS.revoked);
     await this.auditor.record(this.store.audit, meta, { accountId: live.account.id, level: 'info', module: 'auth:platform', message: 'AUTH_WEB_SESSION_LOGOUT' });
   }
@@ -76,8 +74,7 @@ export class WebSessionService {
   async revokeAll(principalId: string, by: Account, meta: RequestMeta): Promise<void> {
     const account = await this.store.accounts.findByUuid(principalId.trim().toLowerCase());
     if (!account) throw new GatehouseError('not_found', { message: 'principal not found' });
-    await this.sessions.revokeAllForAccount(account.id);
-    await this.oauth2.revokeAllForAccount(account);
+    await this.store.transaction((tx) => signOutEverywhere(tx, account.id, this.clock.now()));
     await this.store.counters.increment(WEB_SESSION_COUNTERS.revokedAll);
     await this.auditor.record(this.store.audit, meta, { accountId: account.id, level: 'info', module: 'auth:platform', message: `AUTH_WEB_SESSION_REVOKE_ALL by ${by.uuid}` });
   }

@@ -7,6 +7,7 @@ import type { PasswordHasher } from '../passwords.js';
 import type { Store } from '../ports.js';
 import type { RateLimiter } from '../rate-limit.js';
 import { normalizeEmail } from '../rules.js';
+import { signOutEverywhere } from '../sessions.js';
 import { portalErrors } from './errors.js';
 import { memberOfPortal, signInOrganization } from './organizations.js';
 import type { PortalCode } from './ports.js';
@@ -69,8 +70,7 @@ export class PasswordResetService {
       const owner = await tx.accounts.findById(found.accountId);
       if (!owner?.active) throw portalErrors.invalidResetToken('account inactive');
       await tx.accounts.setPassword(owner.id, hash, now);
-      await tx.sessions.revokeAllForAccount(owner.id, now);
-      await tx.oauth2.revokeGrantsFor(owner.id, undefined, now);
+      await signOutEverywhere(tx, owner.id, now);
       await tx.portal.expireLoginSessions(owner.id, now);
       await tx.portal.expireCodes(owner.id, 'password-reset', now);
       await tx.portal.expireCodes(owner.id, 'cli-exchange', now);
