@@ -31,6 +31,11 @@ export interface CreatedAccount {
   mail: MailMessage[];
 }
 
+/** An administrator of the whole service: the admin flag, or the `admin` role. */
+export function isAdministrator(account: Account): boolean {
+  return account.isAdmin || account.roles.includes('admin');
+}
+
 export class AccountService {
   constructor(
     private readonly store: Store,

@@ -1,3 +1,4 @@
+import { isAdministrator } from '../accounts.js';
 import type { Account } from '../model.js';
 import type { Store } from '../ports.js';
 import { credentialErrors } from './errors.js';
@@ -19,7 +20,7 @@ export function grantsSystemAdmin(roles: readonly NamespaceRole[]): boolean {
 /** Roles are read at every request, so a replace or a demotion applies to the next call. */
 export async function resolveCaller(store: Store, account: Account): Promise<Caller> {
   const service = await store.apiCredentials.findServiceCredentialOf(account.id);
-  const admin = service ? grantsSystemAdmin(service.namespaceRoles) : account.isAdmin || account.roles.includes('admin');
+  const admin = service ? grantsSystemAdmin(service.namespaceRoles) : isAdministrator(account);
   return { account, service, admin };
 }
 

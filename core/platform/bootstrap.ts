@@ -70,20 +70,16 @@ export class BootstrapService {
 
     const releaseOnFailure = await this.authorize(request.bootstrapToken, meta);
     try {
-      if ((await this.store.accounts.findByUsername(username)) || (await this.store.accounts.displayNameTaken(principalName))) {
-        throw new GatehouseError('conflict', { message: `principal "${principalName}" already exists` });
-      }
+      // A taken username is found by AccountService.create itself (username_unavailable, below).
+      if (await this.store.accounts.displayNameTaken(principalName)) throw new GatehouseError('conflict', { message: `principal "${principalName}" already exists` });
       const created = await this.accounts.create({ username, email: null, password: request.password, displayName: principalName, isAdmin: true, roles: ['admin'] }, meta);
       await this.store.setup.markCompleted(created.account.id, this.clock.now());
       const token = await this.oauth2.issueFirstPartyToken('platform', created.account, meta);
       await this.auditor.record(this.store.audit, meta, { accountId: created.account.id, level: 'info', module: 'auth:platform', message: 'AUTH_BOOTSTRAP_COMPLETE' });
       return { account: created.account, accessToken: token.accessToken, expiresIn: token.expiresIn };
     } catch (error) {
-      if (error instanceof GatehouseError && error.code === 'username_unavailable') {
-        await releaseOnFailure();
-        throw new GatehouseError('conflict', { message: `principal "${principalName}" already exists` });
-      }
       await releaseOnFailure();
+      if (error instanceof GatehouseError && error.code === 'username_unavailable') throw new GatehouseError('conflict', { message: `principal "${principalName}" already exists`, cause: error });
       throw error;
     }
   }

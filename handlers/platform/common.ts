@@ -1,14 +1,11 @@
+import { isAdministrator } from '../../core/accounts.js';
 import type { Account } from '../../core/model.js';
 import { GatehouseError } from '../../core/errors.js';
 import type { HandlerContext } from '../context.js';
 
 /** `principal` as the platform face shows an account: UUID, display name, admin flag. */
 export function principalView(account: Account) {
-  return { id: account.uuid, name: account.displayName, is_admin: isAdmin(account) };
-}
-
-export function isAdmin(account: Account): boolean {
-  return account.isAdmin || account.roles.includes('admin');
+  return { id: account.uuid, name: account.displayName, is_admin: isAdministrator(account) };
 }
 
 /** A JSON-asking caller (a single-page app) gets data instead of a redirect. */
@@ -20,7 +17,7 @@ export function prefersJson(ctx: HandlerContext): boolean {
 /** The admin caller of an admin-only operation (the security binder has checked it already). */
 export function admin(ctx: HandlerContext): Account {
   const account = ctx.principal?.account;
-  if (!account || !(ctx.principal?.admin ?? isAdmin(account))) throw new GatehouseError('forbidden', { message: 'admin access required' });
+  if (!account || !(ctx.principal?.admin ?? isAdministrator(account))) throw new GatehouseError('forbidden', { message: 'admin access required' });
   return account;
 }
 

@@ -1,5 +1,5 @@
 import { GatehouseError } from '../../core/errors.js';
-import { isAdmin } from '../../handlers/platform/common.js';
+import { isAdministrator } from '../../core/accounts.js';
 import type { Principal } from '../../handlers/context.js';
 import { allowsAnonymous, type Authenticator } from './types.js';
 
@@ -21,7 +21,7 @@ export function platformAuthenticator(): Authenticator {
     const principal = (await fromBearer(req.get('authorization'), ctx)) ?? (await fromApiKey(req.get('x-api-key'), ctx));
     if (!principal) throw new GatehouseError('unauthenticated', { message: UNAUTHORIZED, challenge: 'Bearer' });
     // A service account counts when its roles grant `admin` in `system` (the contract's rule).
-    const admin = isAdmin(principal.account) || (await ctx.services.credentials.caller(principal.account)).admin;
+    const admin = isAdministrator(principal.account) || (await ctx.services.credentials.caller(principal.account)).admin;
     if (!admin) throw new GatehouseError('forbidden', { message: 'admin access required' });
     return { ...principal, admin };
   };
