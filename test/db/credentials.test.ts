@@ -4,9 +4,7 @@ import { ManualClock } from '../../core/clock.js';
 import { CertificateAuthority } from '../../core/credentials/ca.js';
 import { SecretBox } from '../../core/crypto.js';
 import type { Store } from '../../core/ports.js';
-import { migrateToLatest } from '../../db/connect.js';
-import { createStore } from '../../db/store.js';
-import { createTestDatabase, DATABASES, type TestDatabase } from '../support/databases.js';
+import { createMigratedStore, DATABASES, type TestDatabase } from '../support/databases.js';
 
 /** The credentials table's rules live in SQL: names unique per namespace, revocation by one DELETE, one CA. */
 describe.each(DATABASES)('credential repository on %s', (kind) => {
@@ -15,9 +13,7 @@ describe.each(DATABASES)('credential repository on %s', (kind) => {
   let accountId: number;
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    await migrateToLatest(database.db);
-    store = createStore(database.db);
+    ({ database, store } = await createMigratedStore(kind));
     accountId = (await store.accounts.insert({ uuid: randomUUID(), username: 'owner', email: null, displayName: 'Owner', passwordHash: null, isAdmin: false, roles: [], at: new Date() })).id;
   });
   afterAll(async () => database?.drop());

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../core/ports.js';
-import { migrateToLatest } from '../../db/connect.js';
-import { createStore } from '../../db/store.js';
-import { createTestDatabase, DATABASES, type TestDatabase } from '../support/databases.js';
+import { createMigratedStore, DATABASES, type TestDatabase } from '../support/databases.js';
 
 /** An upstream ID token is exchanged once: the unique key decides between racing instances. */
 describe.each(DATABASES)('upstream ID token uses on %s', (kind) => {
@@ -10,9 +8,7 @@ describe.each(DATABASES)('upstream ID token uses on %s', (kind) => {
   let store: Store;
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    await migrateToLatest(database.db);
-    store = createStore(database.db);
+    ({ database, store } = await createMigratedStore(kind));
   });
   afterAll(async () => database?.drop());
 

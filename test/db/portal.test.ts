@@ -5,9 +5,7 @@ import { Auditor } from '../../core/audit.js';
 import { systemClock } from '../../core/clock.js';
 import { OrganizationAdmin } from '../../core/portal/organization-admin.js';
 import type { Store } from '../../core/ports.js';
-import { migrateToLatest } from '../../db/connect.js';
-import { createStore } from '../../db/store.js';
-import { createTestDatabase, DATABASES, type TestDatabase } from '../support/databases.js';
+import { createMigratedStore, DATABASES, type TestDatabase } from '../support/databases.js';
 
 /** The portal's claims are conditional UPDATEs: racing requests (on any instance) get one winner. */
 describe.each(DATABASES)('portal storage on %s', (kind) => {
@@ -17,9 +15,7 @@ describe.each(DATABASES)('portal storage on %s', (kind) => {
   const later = () => new Date(Date.now() + 60_000);
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    await migrateToLatest(database.db);
-    store = createStore(database.db);
+    ({ database, store } = await createMigratedStore(kind));
     accountId = (await store.accounts.insert({ uuid: randomUUID(), username: 'uma', email: 'uma@example.com', displayName: 'Uma', passwordHash: null, isAdmin: false, roles: [], at: new Date() })).id;
   });
   afterAll(async () => database?.drop());

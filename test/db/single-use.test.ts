@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateToLatest } from '../../db/connect.js';
-import { createStore } from '../../db/store.js';
 import type { Store } from '../../core/ports.js';
-import { createTestDatabase, DATABASES, type TestDatabase } from '../support/databases.js';
+import { createMigratedStore, DATABASES, type TestDatabase } from '../support/databases.js';
 
 /**
  * Single use is a property of the SQL, not of the process: concurrent claims race in the database
@@ -15,9 +13,7 @@ describe.each(DATABASES)('single-use claims on %s', (kind) => {
   let accountId: number;
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    await migrateToLatest(database.db);
-    store = createStore(database.db);
+    ({ database, store } = await createMigratedStore(kind));
     const account = await store.accounts.insert({ uuid: randomUUID(), username: 'racer', email: null, displayName: 'Racer', passwordHash: null, isAdmin: false, roles: ['viewer'], at: new Date() });
     accountId = account.id;
     expect(account.roles).toEqual(['viewer']);

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import knexFactory, { type Knex } from 'knex';
-import { openDatabase } from '../../db/connect.js';
+import type { Store } from '../../core/ports.js';
+import { migrateToLatest, openDatabase } from '../../db/connect.js';
+import { createStore } from '../../db/store.js';
 
 export type TestDatabaseKind = 'sqlite' | 'mysql';
 
@@ -52,4 +54,11 @@ export async function createTestDatabase(kind: TestDatabaseKind, server = MYSQL_
       await admin.destroy();
     },
   };
+}
+
+/** A fresh database of the kind with every migration applied, and the core's Store over it (repository tests). */
+export async function createMigratedStore(kind: TestDatabaseKind): Promise<{ database: TestDatabase; store: Store }> {
+  const database = await createTestDatabase(kind);
+  await migrateToLatest(database.db);
+  return { database, store: createStore(database.db) };
 }
