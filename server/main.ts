@@ -3,20 +3,14 @@
  * named by GATEHOUSE_CONFIG (README, "Configuration"). Without DATABASE_URL it serves from the
  * embedded SQLite file.
  */
-import { readFileSync } from 'node:fs';
-import { load } from 'js-yaml';
-import { buildConfig, ConfigError } from '../core/config.js';
+import { ConfigError } from '../core/config.js';
+import { loadConfig } from './load-config.js';
 import { createRuntime } from './runtime.js';
-
-function readConfigFile(path: string | undefined): Record<string, unknown> {
-  if (!path) return {};
-  return (load(readFileSync(path, 'utf8')) ?? {}) as Record<string, unknown>;
-}
 
 async function main(): Promise<void> {
   let config;
   try {
-    config = buildConfig(process.env, readConfigFile(process.env.GATEHOUSE_CONFIG));
+    config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);

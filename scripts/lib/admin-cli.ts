@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { load } from 'js-yaml';
 import { systemClock } from '../../core/clock.js';
-import { buildConfig, ConfigError, type Config } from '../../core/config.js';
+import { ConfigError, type Config } from '../../core/config.js';
 import { SecretBox } from '../../core/crypto.js';
 import { createServices, type Services } from '../../core/services.js';
 import { migrateToLatest, openDatabase } from '../../db/connect.js';
 import { createStore } from '../../db/store.js';
+import { loadConfig } from '../../server/load-config.js';
 import { createLogger } from '../../server/log.js';
 import { loadMasterKey } from '../../server/master-key.js';
 
@@ -15,8 +14,7 @@ import { loadMasterKey } from '../../server/master-key.js';
  */
 export function runAdminCommand(work: (services: Services, config: Config) => Promise<void>): void {
   const main = async () => {
-    const file = process.env.GATEHOUSE_CONFIG ? ((load(readFileSync(process.env.GATEHOUSE_CONFIG, 'utf8')) ?? {}) as Record<string, unknown>) : {};
-    const config = buildConfig(process.env, file);
+    const config = loadConfig();
     const logger = createLogger(config.log.level);
     const db = openDatabase(config.database);
     try {
