@@ -1,21 +1,21 @@
-import { AccountService } from './accounts.js';
-import { Auditor } from './audit.js';
+import { AccountService } from './kernel/accounts.js';
+import { Auditor } from './kernel/audit.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
-import { createCredentialServices, type CredentialServices } from './credentials/index.js';
+import { createCredentialServices, type CredentialServices } from './faces/credentials/index.js';
 import type { SecretBox } from './crypto.js';
-import { LoginService } from './login.js';
-import { MailQueue, type Mailer } from './mail.js';
-import { createMgmtServices, type MgmtServices } from './mgmt/index.js';
-import { OAuth2Service } from './oauth2/service.js';
-import { OneTimeLoginService } from './onetime.js';
-import { PasswordHasher } from './passwords.js';
-import { createPortalServices, type PortalServices } from './portal/index.js';
-import { createPlatformServices, type PlatformServices } from './platform/index.js';
-import type { Store } from './ports.js';
-import { SessionService } from './sessions.js';
-import { LoginThrottle } from './throttle.js';
-import { TotpService } from './totp.js';
+import { LoginService } from './kernel/login.js';
+import { MailQueue, type Mailer } from './kernel/mail.js';
+import { createMgmtServices, type MgmtServices } from './faces/mgmt/index.js';
+import { OAuth2Service } from './kernel/oauth2/service.js';
+import { OneTimeLoginService } from './kernel/onetime.js';
+import { PasswordHasher } from './kernel/passwords.js';
+import { createPortalServices, type PortalServices } from './faces/portal/index.js';
+import { createPlatformServices, type PlatformServices } from './faces/platform/index.js';
+import type { Store } from './kernel/ports.js';
+import { SessionService } from './kernel/sessions.js';
+import { LoginThrottle } from './kernel/throttle.js';
+import { TotpService } from './kernel/totp.js';
 
 export interface ServiceDeps {
   store: Store;

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Store } from '../core/ports.js';
+import type { Store } from '../core/kernel/ports.js';
 import { translateDbError, translated } from './errors.js';
 import { KnexAccountRepository } from './repositories/accounts.js';
 import { KnexIdTokenUseRepository } from './repositories/id-token-uses.js';

@@ -1,6 +1,6 @@
-import type { RequestMeta } from '../core/audit.js';
-import type { Account, Session } from '../core/model.js';
-import type { OAuth2Token } from '../core/oauth2/model.js';
+import type { RequestMeta } from '../core/kernel/audit.js';
+import type { Account, Session } from '../core/kernel/model.js';
+import type { OAuth2Token } from '../core/kernel/oauth2/model.js';
 import type { Services } from '../core/services.js';
 
 /** How the caller proved who they are, as resolved by the face's security schemes. */

@@ -3,8 +3,8 @@
  * an operator with no administrator account left (POST /auth/bootstrap/tokens needs one). It
  * replaces any earlier token, is shown once here, and is stored only as a SHA-256 hash.
  */
-import { NO_REQUEST } from '../core/audit.js';
-import { BOOTSTRAP_TTL_DEFAULT } from '../core/platform/bootstrap.js';
+import { NO_REQUEST } from '../core/kernel/audit.js';
+import { BOOTSTRAP_TTL_DEFAULT } from '../core/faces/platform/bootstrap.js';
 import { runAdminCommand } from './lib/admin-cli.js';
 
 const ttl = Number(process.argv[2] ?? BOOTSTRAP_TTL_DEFAULT);

@@ -4,7 +4,7 @@
  *   node --import tsx scripts/organization.ts member <org id> <user> <role> → adds or re-roles
  * `<user>` is a username or an email; `admin` members may impersonate fellow members.
  */
-import { NO_REQUEST } from '../core/audit.js';
+import { NO_REQUEST } from '../core/kernel/audit.js';
 import { runAdminCommand } from './lib/admin-cli.js';
 
 const [command, ...args] = process.argv.slice(2);

@@ -1,8 +1,8 @@
 import nodemailer from 'nodemailer';
 import type { Clock } from '../core/clock.js';
-import type { Mailer } from '../core/mail.js';
-import type { MailMessage } from '../core/model.js';
-import type { Store } from '../core/ports.js';
+import type { Mailer } from '../core/kernel/mail.js';
+import type { MailMessage } from '../core/kernel/model.js';
+import type { Store } from '../core/kernel/ports.js';
 import type { Logger } from './log.js';
 
 /** SMTP through nodemailer (STARTTLS where the server offers it). */

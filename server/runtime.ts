@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import { SecretBox } from '../core/crypto.js';
-import type { Mailer } from '../core/mail.js';
+import type { Mailer } from '../core/kernel/mail.js';
 import { createServices, type Services } from '../core/services.js';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
 import { createStore } from '../db/store.js';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import type { Account } from '../../core/model.js';
-import type { AccountRepository, NewAccount } from '../../core/ports.js';
+import type { Account } from '../../core/kernel/model.js';
+import type { AccountRepository, NewAccount } from '../../core/kernel/ports.js';
 import { toBool, toDate, toDateOrNull, toNumberOrNull } from '../values.js';
 
 export interface DbAccountRow {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { CertificateAuthorityRecord, CredentialFamily, CredentialRecord, CredentialRepository, NamespaceRole, NewCredential } from '../../core/credentials/ports.js';
+import type { CertificateAuthorityRecord, CredentialFamily, CredentialRecord, CredentialRepository, NamespaceRole, NewCredential } from '../../core/faces/credentials/ports.js';
 import { toBool, toDate, toDateOrNull } from '../values.js';
 
 interface DbCredentialRow {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import type { GrantOrigin, NewOAuth2Token, OAuth2Grant, OAuth2Token, OAuth2TokenType } from '../../core/oauth2/model.js';
-import type { OAuth2Repository } from '../../core/ports.js';
+import type { GrantOrigin, NewOAuth2Token, OAuth2Grant, OAuth2Token, OAuth2TokenType } from '../../core/kernel/oauth2/model.js';
+import type { OAuth2Repository } from '../../core/kernel/ports.js';
 import { toDate, toDateOrNull } from '../values.js';
 
 interface DbGrantRow {

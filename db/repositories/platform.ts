@@ -7,7 +7,7 @@ import type {
   OidcRepository,
   SetupRepository,
   SetupState,
-} from '../../core/platform/ports.js';
+} from '../../core/faces/platform/ports.js';
 import { toBool, toDate, toDateOrNull } from '../values.js';
 
 const SETUP_ROW = { id: 1 };

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { LoginSession, LoginSessionKind, LoginSessionStatus, Membership, NewLoginSession, NewPortalCode, Organization, PortalCode, PortalCodePurpose, PortalRepository } from '../../core/portal/ports.js';
+import type { LoginSession, LoginSessionKind, LoginSessionStatus, Membership, NewLoginSession, NewPortalCode, Organization, PortalCode, PortalCodePurpose, PortalRepository } from '../../core/faces/portal/ports.js';
 import { toBool, toDate, toDateOrNull, toNumberOrNull } from '../values.js';
 
 interface DbOrganizationRow {

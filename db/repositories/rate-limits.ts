@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { RateLimitRepository } from '../../core/ports.js';
+import type { RateLimitRepository } from '../../core/kernel/ports.js';
 
 export class KnexRateLimitRepository implements RateLimitRepository {
   constructor(private readonly db: Knex) {}

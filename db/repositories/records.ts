@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import type { AuditLevel, AuditRecord, MailMessage } from '../../core/model.js';
-import type { AuditRepository, LoginAttemptRepository, MailOutboxRepository } from '../../core/ports.js';
+import type { AuditLevel, AuditRecord, MailMessage } from '../../core/kernel/model.js';
+import type { AuditRepository, LoginAttemptRepository, MailOutboxRepository } from '../../core/kernel/ports.js';
 import { toCount, toDate } from '../values.js';
 
 interface DbAuditRow {

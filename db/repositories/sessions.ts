@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import type { Account, Session, SessionKind, SessionSource } from '../../core/model.js';
+import type { Account, Session, SessionKind, SessionSource } from '../../core/kernel/model.js';
 import { rolesColumn, rolesFrom, toAccount, type DbAccountRow } from './accounts.js';
-import type { NewSession, SessionRepository } from '../../core/ports.js';
+import type { NewSession, SessionRepository } from '../../core/kernel/ports.js';
 import { toCount, toDate, toDateOrNull } from '../values.js';
 
 interface DbSessionRow {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import type { SigningKeyRecord } from '../../core/oauth2/model.js';
-import type { SigningKeyRepository } from '../../core/ports.js';
+import type { SigningKeyRecord } from '../../core/kernel/oauth2/model.js';
+import type { SigningKeyRepository } from '../../core/kernel/ports.js';
 import { toDate, toDateOrNull } from '../values.js';
 
 interface DbSigningKeyRow {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import type { OneTimePurpose, OneTimeToken, Stipulation } from '../../core/model.js';
-import type { NewOneTimeToken, OneTimeTokenRepository, StipulationRepository } from '../../core/ports.js';
+import type { OneTimePurpose, OneTimeToken, Stipulation } from '../../core/kernel/model.js';
+import type { NewOneTimeToken, OneTimeTokenRepository, StipulationRepository } from '../../core/kernel/ports.js';
 import { toCount, toDate, toDateOrNull } from '../values.js';
 
 interface DbOneTimeTokenRow {

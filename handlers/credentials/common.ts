@@ -1,9 +1,9 @@
-import type { BulkRevokeResult } from '../../core/credentials/bulk.js';
-import type { Caller } from '../../core/credentials/caller.js';
-import type { OwnedCredential } from '../../core/credentials/my-credentials.js';
-import type { CredentialRecord } from '../../core/credentials/ports.js';
-import type { ServiceCredentialView } from '../../core/credentials/service-credentials.js';
-import type { Account } from '../../core/model.js';
+import type { BulkRevokeResult } from '../../core/faces/credentials/bulk.js';
+import type { Caller } from '../../core/faces/credentials/caller.js';
+import type { OwnedCredential } from '../../core/faces/credentials/my-credentials.js';
+import type { CredentialRecord } from '../../core/faces/credentials/ports.js';
+import type { ServiceCredentialView } from '../../core/faces/credentials/service-credentials.js';
+import type { Account } from '../../core/kernel/model.js';
 import type { ApiCredentialType, BulkRevokeResponse, GetResponse, GetServiceCredentialsResponse, ListResponseItem, NamespaceAccessType } from '../../generated/credentials/types.gen.js';
 import { requirePrincipal, type HandlerContext } from '../context.js';
 

@@ -1,6 +1,6 @@
 import { decodeBasic } from '../../core/http-basic.js';
-import { noBasicCredentials } from '../../core/mgmt/password-login.js';
-import type { MgmtToken } from '../../core/mgmt/tokens.js';
+import { noBasicCredentials } from '../../core/faces/mgmt/password-login.js';
+import type { MgmtToken } from '../../core/faces/mgmt/tokens.js';
 import type { MgmtHandlers } from '../../generated/mgmt/handlers.gen.js';
 import type { Token } from '../../generated/mgmt/types.gen.js';
 import { requirePrincipal, type HandlerContext } from '../context.js';

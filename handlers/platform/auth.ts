@@ -1,4 +1,4 @@
-import { BOOTSTRAP_TTL_DEFAULT } from '../../core/platform/bootstrap.js';
+import { BOOTSTRAP_TTL_DEFAULT } from '../../core/faces/platform/bootstrap.js';
 import { GatehouseError } from '../../core/errors.js';
 import type { PlatformHandlers } from '../../generated/platform/handlers.gen.js';
 import type { HandlerContext } from '../context.js';

@@ -1,5 +1,5 @@
-import { isAdministrator } from '../../core/accounts.js';
-import type { Account } from '../../core/model.js';
+import { isAdministrator } from '../../core/kernel/accounts.js';
+import type { Account } from '../../core/kernel/model.js';
 import { GatehouseError } from '../../core/errors.js';
 import type { HandlerContext } from '../context.js';
 

@@ -1,4 +1,4 @@
-import type { PortalCaller } from '../../core/portal/organizations.js';
+import type { PortalCaller } from '../../core/faces/portal/organizations.js';
 import { requirePrincipal, type HandlerContext } from '../context.js';
 
 /** Token responses must not be cached (RFC 6749 §5.1). */

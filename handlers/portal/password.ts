@@ -1,4 +1,4 @@
-import { FORGOT_DETAIL } from '../../core/portal/password-reset.js';
+import { FORGOT_DETAIL } from '../../core/faces/portal/password-reset.js';
 import type { PortalHandlers } from '../../generated/portal/handlers.gen.js';
 import type { HandlerContext } from '../context.js';
 import { NO_STORE } from './common.js';

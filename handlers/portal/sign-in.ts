@@ -1,4 +1,4 @@
-import { MAGIC_CODE_DETAIL } from '../../core/portal/sign-in.js';
+import { MAGIC_CODE_DETAIL } from '../../core/faces/portal/sign-in.js';
 import type { PortalHandlers } from '../../generated/portal/handlers.gen.js';
 import type { HandlerContext } from '../context.js';
 import { NO_STORE, portalCaller } from './common.js';

@@ -1,4 +1,4 @@
-import type { Account } from '../../core/model.js';
+import type { Account } from '../../core/kernel/model.js';
 import type { CookieInstruction } from '../../generated/handler-types.gen.js';
 import type { HandlerContext, Principal } from '../context.js';
 

@@ -1,4 +1,4 @@
-import type { ClientCredentials } from '../../core/oauth2/client-auth.js';
+import type { ClientCredentials } from '../../core/kernel/oauth2/client-auth.js';
 import type { SimpleAuthHandlers } from '../../generated/simple-auth/handlers.gen.js';
 import { requirePrincipal, type HandlerContext } from '../context.js';
 

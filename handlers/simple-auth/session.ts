@@ -1,4 +1,4 @@
-import { resolveContinueUrl } from '../../core/continue-url.js';
+import { resolveContinueUrl } from '../../core/kernel/continue-url.js';
 import { GatehouseError } from '../../core/errors.js';
 import type { SimpleAuthHandlers } from '../../generated/simple-auth/handlers.gen.js';
 import type { HandlerContext } from '../context.js';

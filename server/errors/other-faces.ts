@@ -1,5 +1,5 @@
 import { ERROR_CATALOG, type ErrorCode, type GatehouseError } from '../../core/errors.js';
-import { THROTTLED_MESSAGES } from '../../core/portal/errors.js';
+import { THROTTLED_MESSAGES } from '../../core/faces/portal/errors.js';
 import { retryHeaders, type FaceErrorRenderer } from './types.js';
 
 function publicMessage(message: string, code: ErrorCode): string {

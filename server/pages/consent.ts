@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { isGatehouseError } from '../../core/errors.js';
-import type { AuthorizeRequest } from '../../core/oauth2/authorize.js';
+import type { AuthorizeRequest } from '../../core/kernel/oauth2/authorize.js';
 import type { Services } from '../../core/services.js';
 import { escapeHtml, sendPage } from './html.js';
 

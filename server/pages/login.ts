@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { resolveContinueUrl } from '../../core/continue-url.js';
+import { resolveContinueUrl } from '../../core/kernel/continue-url.js';
 import type { Services } from '../../core/services.js';
 import { escapeHtml, sendPage } from './html.js';
 

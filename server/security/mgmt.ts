@@ -1,6 +1,6 @@
 import { GatehouseError } from '../../core/errors.js';
 import { decodeBasic } from '../../core/http-basic.js';
-import { noBasicCredentials } from '../../core/mgmt/password-login.js';
+import { noBasicCredentials } from '../../core/faces/mgmt/password-login.js';
 import { allowsAnonymous, type Authenticator } from './types.js';
 
 const has = (scheme: string, security: readonly (readonly string[])[]) => security.some((alternative) => alternative.includes(scheme));

@@ -1,5 +1,5 @@
 import { GatehouseError } from '../../core/errors.js';
-import { isAdministrator } from '../../core/accounts.js';
+import { isAdministrator } from '../../core/kernel/accounts.js';
 import type { Principal } from '../../handlers/context.js';
 import { allowsAnonymous, type Authenticator } from './types.js';
 

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.js';
-import { CertificateAuthority } from '../../core/credentials/ca.js';
+import { CertificateAuthority } from '../../core/faces/credentials/ca.js';
 import { SecretBox } from '../../core/crypto.js';
-import type { Store } from '../../core/ports.js';
+import type { Store } from '../../core/kernel/ports.js';
 import { createMigratedStore, DATABASES, type TestDatabase } from '../support/databases.js';
 
 /** The credentials table's rules live in SQL: names unique per namespace, revocation by one DELETE, one CA. */

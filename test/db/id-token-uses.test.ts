@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../core/ports.js';
+import type { Store } from '../../core/kernel/ports.js';
 import { createMigratedStore, DATABASES, type TestDatabase } from '../support/databases.js';
 
 /** An upstream ID token is exchanged once: the unique key decides between racing instances. */

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NO_REQUEST } from '../../core/audit.js';
-import { Auditor } from '../../core/audit.js';
+import { NO_REQUEST } from '../../core/kernel/audit.js';
+import { Auditor } from '../../core/kernel/audit.js';
 import { systemClock } from '../../core/clock.js';
-import { OrganizationAdmin } from '../../core/portal/organization-admin.js';
-import type { Store } from '../../core/ports.js';
+import { OrganizationAdmin } from '../../core/faces/portal/organization-admin.js';
+import type { Store } from '../../core/kernel/ports.js';
 import { createMigratedStore, DATABASES, type TestDatabase } from '../support/databases.js';
 
 /** The portal's claims are conditional UPDATEs: racing requests (on any instance) get one winner. */

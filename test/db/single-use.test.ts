@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../core/ports.js';
+import type { Store } from '../../core/kernel/ports.js';
 import { createMigratedStore, DATABASES, type TestDatabase } from '../support/databases.js';
 
 /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import knexFactory, { type Knex } from 'knex';
-import type { Store } from '../../core/ports.js';
+import type { Store } from '../../core/kernel/ports.js';
 import { migrateToLatest, openDatabase } from '../../db/connect.js';
 import { createStore } from '../../db/store.js';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ManualClock } from '../../core/clock.js';
 import { buildConfig, type Config } from '../../core/config.js';
-import type { MailMessage } from '../../core/model.js';
+import type { MailMessage } from '../../core/kernel/model.js';
 import { createLogger } from '../../server/log.js';
 import { createRuntime, type Runtime } from '../../server/runtime.js';
 import { freePort } from './net.js';

@@ -1,4 +1,4 @@
-import { NO_REQUEST } from '../../core/audit.js';
+import { NO_REQUEST } from '../../core/kernel/audit.js';
 import { createClient, urlSearchParamsBodySerializer, type Client } from '../../generated/mgmt/client/index.js';
 import * as mgmt from '../../generated/mgmt/sdk.gen.js';
 import type { TestGatehouse } from './gatehouse.js';

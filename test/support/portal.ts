@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import { NO_REQUEST } from '../../core/audit.js';
-import type { Account } from '../../core/model.js';
+import { NO_REQUEST } from '../../core/kernel/audit.js';
+import type { Account } from '../../core/kernel/model.js';
 import { createClient, type Client } from '../../generated/portal/client/index.js';
 import * as portal from '../../generated/portal/sdk.gen.js';
 import { startGatehouse, type StartOptions, type TestGatehouse } from './gatehouse.js';

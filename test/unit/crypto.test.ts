@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { resolveContinueUrl } from '../../core/continue-url.js';
+import { resolveContinueUrl } from '../../core/kernel/continue-url.js';
 import { constantTimeEqual, randomDigits, randomToken, SecretBox, sha256Hex } from '../../core/crypto.js';
-import { PasswordHasher } from '../../core/passwords.js';
+import { PasswordHasher } from '../../core/kernel/passwords.js';
 
 describe('secrets', () => {
   it('makes 256-bit url-safe tokens and hashes them with SHA-256', () => {

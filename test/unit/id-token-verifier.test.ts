@@ -3,7 +3,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.js';
 import { GatehouseError } from '../../core/errors.js';
-import { IdTokenVerifier } from '../../core/mgmt/id-token-verifier.js';
+import { IdTokenVerifier } from '../../core/faces/mgmt/id-token-verifier.js';
 
 /** P-256 group order: an ECDSA signature (r, s) also verifies as (r, n − s). */
 const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;

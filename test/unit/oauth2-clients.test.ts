@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildConfig, ConfigError } from '../../core/config.js';
-import { ClientRegistry } from '../../core/oauth2/clients.js';
-import { authenticateClient, parseBasic } from '../../core/oauth2/client-auth.js';
+import { ClientRegistry } from '../../core/kernel/oauth2/clients.js';
+import { authenticateClient, parseBasic } from '../../core/kernel/oauth2/client-auth.js';
 import { secretHash } from '../support/oauth2.js';
 
 const settings = (clients: Record<string, unknown>) => buildConfig({}, { authenticators: { oauth2: { clients } } }).authenticators.oauth2;

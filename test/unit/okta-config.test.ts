@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildConfig, ConfigError } from '../../core/config.js';
-import { rolesForGroups } from '../../core/mgmt/roles.js';
+import { rolesForGroups } from '../../core/faces/mgmt/roles.js';
 
 describe('Okta settings', () => {
   it('are off by default, and read JSON role maps from the environment', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as platform from '../../../generated/platform/sdk.gen.js';
 import * as sa from '../../../generated/simple-auth/sdk.gen.js';
-import { NO_REQUEST } from '../../../core/audit.js';
+import { NO_REQUEST } from '../../../core/kernel/audit.js';
 import { DATABASES } from '../../support/databases.js';
 import { accountRow, auditMessages, rows } from '../../support/db-assert.js';
 import { startGatehouse, type TestGatehouse } from '../../support/gatehouse.js';

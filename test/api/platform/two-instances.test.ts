@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as platform from '../../../generated/platform/sdk.gen.js';
-import { NO_REQUEST } from '../../../core/audit.js';
-import { accountForUpstream } from '../../../core/upstream-accounts.js';
+import { NO_REQUEST } from '../../../core/kernel/audit.js';
+import { accountForUpstream } from '../../../core/kernel/upstream-accounts.js';
 import { rows } from '../../support/db-assert.js';
 import { startGatehouse, type TestGatehouse } from '../../support/gatehouse.js';
 import { startPeer } from '../../support/peer.js';

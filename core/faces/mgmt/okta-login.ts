@@ -1,0 +1,101 @@
+import type { Auditor, RequestMeta } from '../../kernel/audit.js';
+import type { Clock } from '../../clock.js';
+import type { OktaSettings } from '../../config.js';
+import { GatehouseError, isGatehouseError } from '../../errors.js';
+import type { Store } from '../../kernel/ports.js';
+import type { RateLimiter } from '../../kernel/rate-limit.js';
+import type { CredentialRules } from '../../kernel/rules.js';
+import { accountForUpstream } from '../../kernel/upstream-accounts.js';
+import { IdTokenVerifier, invalidIdToken, type VerifiedIdToken } from './id-token-verifier.js';
+import { rolesForGroups } from './roles.js';
+import { MGMT_MODULE, type MgmtToken, type MgmtTokens } from './tokens.js';
+
+export interface OktaSignInConfig {
+  baseUrl: string;
+  clientId: string;
+  issuer: string;
+  audience: string | null;
+  mapRoles: Record<string, string>;
+}
+
+/** Okta login configured: switched on with an issuer and a client id (start-up checks the rest). */
+interface ConfiguredOkta {
+  okta: OktaSettings & { issuer: string };
+  verifier: IdTokenVerifier;
+}
+
+/**
+ * The mgmt face's Okta login: an ID token from the Okta Sign-In widget, verified, used once,
+ * mapped to roles through its `groups` claim, and exchanged for a Gatehouse token carrying
+ * exactly those roles.
+ */
+export class OktaLoginService {
+  readonly #configured: ConfiguredOkta | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly auditor: Auditor,
+    private readonly tokens: MgmtTokens,
+    private readonly rateLimit: RateLimiter,
+    private readonly rules: CredentialRules,
+    settings: OktaSettings,
+  ) {
+    const { issuer } = settings;
+    if (settings.enabled && issuer && settings.clientId) {
+      this.#configured = { okta: { ...settings, issuer }, verifier: new IdTokenVerifier(clock, { issuer, audience: settings.audience || settings.clientId }) };
+    }
+  }
+
+  signInConfig(): OktaSignInConfig {
+    const { okta } = this.require();
+    return { baseUrl: okta.baseUrl ?? new URL(okta.issuer).origin, clientId: okta.clientId, issuer: okta.issuer, audience: okta.audience || null, mapRoles: { ...okta.mapRoles } };
+  }
+
+  async login(idToken: string, meta: RequestMeta): Promise<MgmtToken> {
+    const { okta, verifier } = this.require();
+    // Not audited: a flood of refused requests must not become a flood of audit rows.
+    await this.rateLimit.check(`mgmt-okta:${meta.ip ?? 'unknown'}`);
+    let accountId: number | null = null;
+    try {
+      const verified = await verifier.verify(idToken);
+      await this.claimOnce(verified);
+      const roles = rolesForGroups(okta.mapRoles, verified.claims.groups);
+      if (!roles.length) throw new GatehouseError('forbidden', { message: 'no role is mapped to this user', logDetail: `no group of ${verified.claims.sub} maps to a role` });
+      const account = await accountForUpstream(this.store, this.clock, this.auditor, this.rules, identityOf(verified), meta, MGMT_MODULE);
+      accountId = account?.id ?? null;
+      if (!account?.active) throw invalidIdToken('account inactive');
+      const token = await this.tokens.issue(account, roles, meta);
+      await this.auditor.record(this.store.audit, meta, { accountId, level: 'info', module: MGMT_MODULE, message: `AUTH_OKTA_LOGIN roles=${roles.join(',')}` });
+      return token;
+    } catch (error) {
+      const reason = isGatehouseError(error) ? (error.logDetail ?? error.code) : 'unexpected';
+      await this.auditor.record(this.store.audit, meta, { accountId, level: 'warn', module: MGMT_MODULE, message: `AUTH_OKTA_LOGIN failed: ${reason}`.slice(0, 1000) });
+      throw error;
+    }
+  }
+
+  /** Single use (replay of an intercepted ID token), on every instance: the insert decides. */
+  private async claimOnce(verified: VerifiedIdToken): Promise<void> {
+    const now = this.clock.now();
+    await this.store.idTokenUses.prune(now);
+    if (!(await this.store.idTokenUses.claim(verified.useKey, verified.usableUntil, now))) throw invalidIdToken('ID token replayed');
+  }
+
+  private require(): ConfiguredOkta {
+    if (!this.#configured) throw new GatehouseError('not_found', { message: 'okta login is not configured' });
+    return this.#configured;
+  }
+}
+
+function identityOf({ claims }: VerifiedIdToken) {
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return {
+    issuer: claims.iss,
+    subject: claims.sub,
+    email: text(claims.email),
+    emailVerified: claims.email_verified === true,
+    preferredUsername: text(claims.preferred_username),
+    name: text(claims.name),
+  };
+}

@@ -1,0 +1,60 @@
+import type { Auditor, RequestMeta } from '../../kernel/audit.js';
+import { addSeconds, type Clock } from '../../clock.js';
+import { randomToken, sha256Hex } from '../../crypto.js';
+import type { Store } from '../../kernel/ports.js';
+import { portalErrors } from './errors.js';
+import { organizationContext, type PortalCaller } from './organizations.js';
+import type { PortalToken, PortalTokens } from './tokens.js';
+
+/** Exchange codes travel in a URL (logs, history): two minutes and one use bound the damage. */
+export const EXCHANGE_SECONDS = 120;
+
+export interface ExchangeCode {
+  exchange_code: string;
+  expires_in: number;
+  login_url: string;
+}
+
+/** CLI-to-browser hand-over: the CLI mints a code, the browser trades it for its own session. */
+export class CliExchangeService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly auditor: Auditor,
+    private readonly tokens: PortalTokens,
+    private readonly publicUrl: string,
+  ) {}
+
+  async mint(caller: PortalCaller, meta: RequestMeta): Promise<ExchangeCode> {
+    const code = randomToken(32);
+    const now = this.clock.now();
+    const { current } = await organizationContext(this.store, caller.account, caller.org);
+    const actor = caller.actor ? await this.store.accounts.findByUuid(caller.actor) : undefined;
+    await this.store.portal.insertCode({
+      purpose: 'cli-exchange',
+      codeHash: sha256Hex(code),
+      accountId: caller.account.id,
+      organizationId: current?.organization.id ?? null,
+      actorAccountId: actor?.id ?? null,
+      at: now,
+      expiresAt: addSeconds(now, EXCHANGE_SECONDS),
+    });
+    await this.auditor.record(this.store.audit, meta, { accountId: caller.account.id, level: 'info', module: 'auth:portal', message: 'CLI browser exchange code issued' });
+    return { exchange_code: code, expires_in: EXCHANGE_SECONDS, login_url: `${this.publicUrl}/cli-login?code=${encodeURIComponent(code)}` };
+  }
+
+  /** Unknown, expired and used codes fail alike; the conditional UPDATE decides races. */
+  async consume(code: string, meta: RequestMeta): Promise<PortalToken> {
+    const found = await this.store.portal.findCode('cli-exchange', sha256Hex(code));
+    const now = this.clock.now();
+    if (!found || found.usedAt || found.expiresAt <= now) throw portalErrors.invalidCode(!found ? 'unknown exchange code' : found.usedAt ? 'exchange code replayed' : 'exchange code expired');
+    if (!(await this.store.portal.consumeCode(found.id, now))) throw portalErrors.invalidCode('exchange code used concurrently');
+    const account = await this.store.accounts.findById(found.accountId);
+    const actor = found.actorAccountId === null ? undefined : await this.store.accounts.findById(found.actorAccountId);
+    if (!account?.active || (actor && !actor.active)) throw portalErrors.invalidCode('account inactive');
+    const organization = found.organizationId === null ? null : ((await this.store.portal.organizationById(found.organizationId)) ?? null);
+    const token = await this.tokens.issue(account, { organization, actor }, meta);
+    await this.auditor.record(this.store.audit, meta, { accountId: account.id, level: 'info', module: 'auth:portal', message: 'CLI browser exchange code redeemed' });
+    return token;
+  }
+}

@@ -1,0 +1,119 @@
+import type { Auditor, RequestMeta } from '../../kernel/audit.js';
+import { isGatehouseError } from '../../errors.js';
+import type { LoginService } from '../../kernel/login.js';
+import type { Account, MailMessage } from '../../kernel/model.js';
+import type { Store } from '../../kernel/ports.js';
+import type { RateLimiter } from '../../kernel/rate-limit.js';
+import { normalizeEmail, normalizeUsername } from '../../kernel/rules.js';
+import type { LoginThrottle } from '../../kernel/throttle.js';
+import type { TotpService } from '../../kernel/totp.js';
+import { portalErrors } from './errors.js';
+import type { LoginSessionStore } from './login-sessions.js';
+import { memberOfPortal, signInOrganization } from './organizations.js';
+import type { Organization } from './ports.js';
+import type { PortalToken, PortalTokens } from './tokens.js';
+
+export interface TwoFactorRequired {
+  detail: '2FA Required';
+  two_fa_required: true;
+  email: string;
+  login_session_id: string;
+}
+
+export interface SignInDeps {
+  store: Store;
+  auditor: Auditor;
+  login: LoginService;
+  totp: TotpService;
+  /** per-email failure lockout for codes (the LoginAttempt rows every instance shares) */
+  throttle: LoginThrottle;
+  /** per-email limit on mails sent (magic codes, reset links): no mail bombing through us */
+  mailLimit: RateLimiter;
+  sessions: LoginSessionStore;
+  tokens: PortalTokens;
+}
+
+export const MAGIC_CODE_DETAIL = 'If the address belongs to an account, a sign-in code has been sent to it.';
+const LOGIN_FAILURES = new Set(['invalid_credentials', 'inactive_account', 'unsatisfied_stipulations']);
+
+/** Portal password sign-in, magic codes, and the second-factor step that completes both. */
+export class PortalSignInService {
+  constructor(private readonly deps: SignInDeps) {}
+
+  /** The portal a sign-in names; unknown ones are treated like a non-member (no oracle). */
+  async portal(portalId: string | null | undefined): Promise<Organization | null | 'unknown'> {
+    if (!portalId) return null;
+    return (await this.deps.store.portal.organizationByUuid(portalId)) ?? 'unknown';
+  }
+
+  async login(email: string, password: string, portalId: string | null | undefined, meta: RequestMeta): Promise<{ reply: PortalToken | TwoFactorRequired; mail?: MailMessage | undefined }> {
+    const { store, sessions } = this.deps;
+    let account: Account;
+    let totpEnrolled = false;
+    try {
+      account = await this.deps.login.assertLogin({ identifier: email, password }, meta, 'auth:portal');
+    } catch (error) {
+      if (!isGatehouseError(error)) throw error;
+      if (LOGIN_FAILURES.has(error.code)) throw portalErrors.incorrectCredentials(error.logDetail ?? error.code);
+      // assertLogin only asks for TOTP after the password matched: the portal's 2FA step takes it.
+      if (error.code !== 'totp_missing') throw error;
+      const found = (await store.accounts.findByEmail(normalizeEmail(email))) ?? (await store.accounts.findByUsername(normalizeUsername(email)));
+      if (!found) throw error;
+      account = found;
+      totpEnrolled = true;
+    }
+    const portal = await this.portal(portalId);
+    if (portal === 'unknown' || !(await memberOfPortal(store, account.id, portal))) {
+      await this.deps.auditor.record(store.audit, meta, { accountId: account.id, level: 'warn', module: 'auth:portal', message: 'Portal login refused: not a member of the portal' });
+      throw portalErrors.incorrectCredentials('not a member of the portal');
+    }
+    if (totpEnrolled || (await store.portal.mfaRequired(account.id))) {
+      const started = await sessions.start({ account, email: account.email ?? normalizeEmail(email), organization: portal, kind: 'password-2fa' }, meta);
+      return { reply: { detail: '2FA Required', two_fa_required: true, email: account.email ?? normalizeEmail(email), login_session_id: started.loginSessionId }, mail: started.mail };
+    }
+    const organization = await signInOrganization(store, account.id, portal?.id ?? null);
+    return { reply: await this.deps.tokens.issue(account, { organization }, meta) };
+  }
+
+  /**
+   * Magic code: the same answer for every email. Unknown, inactive and non-member accounts get a
+   * decoy login session and no mail; the per-email limit counts them alike.
+   */
+  async requestMagicCode(rawEmail: string, portalId: string | null | undefined, clientId: string | null | undefined, meta: RequestMeta): Promise<{ loginSessionId: string; mail: MailMessage | undefined }> {
+    const { store } = this.deps;
+    const email = normalizeEmail(rawEmail);
+    await this.deps.mailLimit.check(`portal-mail:${email}`);
+    const portal = await this.portal(portalId);
+    const found = await store.accounts.findByEmail(email);
+    const eligible = found?.active && portal !== 'unknown' && (await memberOfPortal(store, found.id, portal)) ? found : undefined;
+    const organization = portal === 'unknown' ? null : portal;
+    const started = await this.deps.sessions.start({ account: eligible, email, organization, kind: 'magic-code', clientId }, meta);
+    return { loginSessionId: started.loginSessionId, mail: started.mail };
+  }
+
+  /** Completes a sign-in with the emailed code or a TOTP code; every failure answers alike. */
+  async verify(rawEmail: string, rawCode: string, loginSessionId: string | null | undefined, meta: RequestMeta): Promise<PortalToken> {
+    const { store, throttle, sessions, auditor } = this.deps;
+    const email = normalizeEmail(rawEmail);
+    const code = rawCode.replace(/\s+/g, '');
+    const key = `portal-code:${email}`;
+    await throttle.check(store.loginAttempts, key, meta.ip);
+    const account = await store.accounts.findByEmail(email);
+    const session = account?.active ? await sessions.forVerification(account, loginSessionId) : undefined;
+    // TOTP only completes a password sign-in: after a magic-code request it would replace the
+    // emailed code, making a shoulder-surfed TOTP code alone enough to sign in.
+    const totpAllowed = session?.kind === 'password-2fa' && account?.totpSecretSealed !== null;
+    const ok = account && session && (sessions.codeMatches(session, code) || (totpAllowed && (await this.deps.totp.verifyAndConsume(store.accounts, account, code))));
+    if (!account || !session || !ok) {
+      await throttle.recordFailure(store.loginAttempts, key, meta.ip, !account ? 'unknown_user' : !session ? 'no_login_session' : 'wrong_code');
+      if (session) await sessions.wrongCode(session);
+      if (account) await auditor.record(store.audit, meta, { accountId: account.id, level: 'warn', module: 'auth:portal', message: 'Sign-in code rejected' });
+      throw portalErrors.invalidCode(!account ? 'unknown email' : !session ? 'no usable login session' : 'wrong code');
+    }
+    if (!(await sessions.complete(session))) throw portalErrors.invalidCode('login session decided concurrently');
+    await throttle.recordSuccess(store.loginAttempts, key);
+    await auditor.record(store.audit, meta, { accountId: account.id, level: 'info', module: 'auth:portal', message: 'Login Successful (second factor)' });
+    const organization = await signInOrganization(store, account.id, session.organizationId);
+    return this.deps.tokens.issue(account, { organization }, meta);
+  }
+}

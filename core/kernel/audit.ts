@@ -1,0 +1,30 @@
+import type { Clock } from '../clock.js';
+import type { AuditLevel } from './model.js';
+import type { AuditRepository } from './ports.js';
+
+/** Who caused an event: carried from the request into every audit row. */
+export interface RequestMeta {
+  requestId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export const NO_REQUEST: RequestMeta = { requestId: null, ip: null, userAgent: null };
+
+export interface AuditEvent {
+  accountId: number | null;
+  level: AuditLevel;
+  module: string;
+  message: string;
+}
+
+/** The audit trail: append-only, one table for every face's security events. */
+export class Auditor {
+  constructor(
+    private readonly clock: Clock,
+  ) {}
+
+  async record(repo: AuditRepository, meta: RequestMeta, event: AuditEvent): Promise<void> {
+    await repo.append({ ...event, at: this.clock.now(), requestId: meta.requestId, ip: meta.ip });
+  }
+}

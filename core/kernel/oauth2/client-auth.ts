@@ -1,0 +1,56 @@
+import { GatehouseError } from '../../errors.js';
+import { decodeBasic } from '../../http-basic.js';
+import { ClientRegistry, type OAuth2Client } from './clients.js';
+
+/** What a request offers to authenticate the client (RFC 6749 §2.3.1). */
+export interface ClientCredentials {
+  /** the raw Authorization header, if any */
+  authorization?: string | undefined;
+  /** body fields */
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
+}
+
+const CHALLENGE = 'Basic realm="gatehouse"';
+
+/** RFC 6749 §5.2 `invalid_client`, 401; with a Basic challenge when Basic was tried. */
+export function invalidClient(basic: boolean, logDetail: string): GatehouseError {
+  return new GatehouseError('invalid_client', { reason: 'invalid_client', logDetail, ...(basic ? { challenge: CHALLENGE } : {}) });
+}
+
+/** `Basic base64(urlencode(id) ":" urlencode(secret))` (RFC 6749 §2.3.1 form-encodes both parts). */
+export function parseBasic(header: string | undefined): { id: string; secret: string } | undefined {
+  const basic = decodeBasic(header);
+  if (!basic) return undefined;
+  try {
+    const decode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+    return { id: decode(basic.user), secret: decode(basic.password) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Authenticates the calling client: HTTP Basic or body credentials, never both (RFC 6749 §2.3:
+ * one method per request); public clients present only their id. Unknown client, wrong secret and
+ * missing secret all answer the same `invalid_client`, so client ids cannot be probed.
+ */
+export function authenticateClient(registry: ClientRegistry, credentials: ClientCredentials, options: { allowPublic: boolean }): OAuth2Client {
+  const hasBasic = /^Basic\s/i.test(credentials.authorization ?? '');
+  const basic = hasBasic ? parseBasic(credentials.authorization) : undefined;
+  if (hasBasic && !basic) throw invalidClient(true, 'malformed Basic credentials');
+  if (basic && credentials.clientSecret !== undefined) throw invalidClient(true, 'both Basic and body credentials');
+  if (basic && credentials.clientId !== undefined && credentials.clientId !== basic.id) throw invalidClient(true, 'body client_id differs from Basic');
+  const id = basic?.id ?? credentials.clientId;
+  const secret = basic?.secret ?? credentials.clientSecret;
+  if (!id) throw invalidClient(hasBasic, 'no client_id');
+  const client = registry.get(id);
+  if (!client) throw invalidClient(hasBasic, `unknown client ${id}`);
+  if (client.public) {
+    if (secret) throw invalidClient(hasBasic, `public client ${id} sent a secret`);
+    if (!options.allowPublic) throw invalidClient(hasBasic, `public client ${id} cannot use this endpoint`);
+    return client;
+  }
+  if (!secret || !ClientRegistry.secretMatches(client, secret)) throw invalidClient(hasBasic, `wrong or missing secret for ${id}`);
+  return client;
+}

@@ -1,0 +1,81 @@
+import { decodeProtectedHeader, jwtVerify } from 'jose';
+import type { RequestMeta } from '../audit.js';
+import { epochSeconds } from '../../clock.js';
+import { sha256Hex } from '../../crypto.js';
+import type { OAuth2Client } from './clients.js';
+import type { OAuth2Deps } from './deps.js';
+import type { OAuth2Token } from './model.js';
+
+export interface IntrospectionResponse {
+  active: boolean;
+  scope?: string;
+  client_id?: string;
+  token_type?: string;
+  iat?: number;
+  exp?: number;
+  sub?: string;
+  aud?: string;
+  iss?: string;
+  email?: string;
+  username?: string;
+}
+
+/** RFC 7662 §2.2: an inactive token is described by exactly this and nothing else. */
+const INACTIVE: IntrospectionResponse = { active: false };
+
+const looksLikeJwt = (token: string) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token);
+
+/**
+ * The row behind a presented access or refresh token. An access token must carry a valid
+ * signature from one of our keys and our issuer before its `jti` is looked up (so a forged JWT
+ * naming a real jti finds nothing); expiry is left to the row, which is the authority.
+ */
+export async function findPresented(deps: OAuth2Deps, token: string): Promise<OAuth2Token | undefined> {
+  if (!token || token.length > 4096) return undefined;
+  if (!looksLikeJwt(token)) return deps.store.oauth2.findToken('refresh_token', sha256Hex(token));
+  try {
+    const { kid } = decodeProtectedHeader(token);
+    const key = kid ? await deps.keys.byKid(kid) : undefined;
+    if (!key) return undefined;
+    const { payload } = await jwtVerify(token, key.publicKey, { issuer: deps.issuer, algorithms: ['EdDSA'], currentDate: deps.clock.now() });
+    return typeof payload.jti === 'string' ? deps.store.oauth2.findToken('access_token', sha256Hex(payload.jti)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** POST /auth/oauth2/token_info (RFC 7662): only the calling client's live tokens are described. */
+export async function introspect(deps: OAuth2Deps, client: OAuth2Client, token: string): Promise<IntrospectionResponse> {
+  const row = await findPresented(deps, token);
+  const now = deps.clock.now();
+  if (!row || row.clientId !== client.id || row.revokedAt || row.grantRevokedAt || row.usedAt || row.expiresAt <= now) return INACTIVE;
+  const account = await deps.store.accounts.findById(row.accountId);
+  if (!account?.active) return INACTIVE;
+  const answer: IntrospectionResponse = {
+    active: true,
+    client_id: row.clientId,
+    token_type: row.type,
+    iat: epochSeconds(row.createdAt),
+    exp: epochSeconds(row.expiresAt),
+    sub: account.uuid,
+    aud: row.clientId,
+    iss: deps.issuer,
+  };
+  if (row.scopes.length) answer.scope = row.scopes.join(' ');
+  if (row.scopes.includes('email') && account.email) answer.email = account.email;
+  if (row.scopes.includes('username')) answer.username = account.username;
+  return answer;
+}
+
+/**
+ * RFC 7009: revoking a refresh token ends its grant (every token issued from it, §2.1); an
+ * access token ends alone. Unknown tokens and other clients' tokens change nothing, and the caller
+ * cannot tell (§2.2).
+ */
+export async function revokePresented(deps: OAuth2Deps, client: OAuth2Client, token: string, meta: RequestMeta): Promise<void> {
+  const row = await findPresented(deps, token);
+  if (!row || row.clientId !== client.id) return;
+  const now = deps.clock.now();
+  const changed = row.type === 'access_token' ? Number(await deps.store.oauth2.revokeToken(row.id, now)) : await deps.store.oauth2.revokeGrant(row.grantId, now);
+  if (changed) await deps.auditor.record(deps.store.audit, meta, { accountId: row.accountId, level: 'info', module: 'auth:oauth2', message: 'Revoked OAuth2 tokens' });
+}

@@ -1,0 +1,114 @@
+import type { Auditor, RequestMeta } from '../audit.js';
+import type { Clock } from '../../clock.js';
+import type { Config } from '../../config.js';
+import type { SecretBox } from '../../crypto.js';
+import { GatehouseError } from '../../errors.js';
+import type { LoginService } from '../login.js';
+import type { Account } from '../model.js';
+import type { Store } from '../ports.js';
+import { listTokens, revokeForAccount, type TokenSummary } from './account-tokens.js';
+import { authorize, checkAuthorizeRequest, type AuthorizeRequest } from './authorize.js';
+import { authenticateClient, type ClientCredentials } from './client-auth.js';
+import { ClientRegistry, type OAuth2Client } from './clients.js';
+import type { OAuth2Deps } from './deps.js';
+import { GRANTS, type TokenParams } from './grants/index.js';
+import { firstPartyClient, issueFirstPartyToken, liveAccessToken, type FirstPartyOptions, type FirstPartyToken, type LiveAccessToken } from './first-party.js';
+import { introspect, revokePresented, type IntrospectionResponse } from './introspection.js';
+import { KeyRing } from './keys.js';
+import { oauthError } from './scopes.js';
+import { TokenIssuer, type TokenResponse } from './tokens.js';
+
+export interface OAuth2ServiceDeps {
+  store: Store;
+  clock: Clock;
+  config: Config;
+  box: SecretBox;
+  auditor: Auditor;
+  login: LoginService;
+}
+
+/**
+ * The OAuth 2.0 / OpenID Connect authorization server behind simple-auth's /auth/oauth2/* and
+ * the discovery documents. Constructing it validates the client registry (a bad client config
+ * stops start-up with every problem listed).
+ */
+export class OAuth2Service {
+  readonly clients: ClientRegistry;
+  readonly keys: KeyRing;
+  readonly issuer: string;
+  readonly #deps: OAuth2Deps;
+
+  constructor(deps: OAuth2ServiceDeps) {
+    const settings = deps.config.authenticators.oauth2;
+    this.clients = new ClientRegistry(settings);
+    this.issuer = deps.config.server.publicUrl;
+    // A retired key must verify everything it signed: the longest access/ID token lifetime.
+    const maxTokenSeconds = () => Math.max(settings.tokenExpiresSeconds, ...this.clients.all().map((c) => c.settings.tokenExpiresSeconds));
+    this.keys = new KeyRing(() => deps.store.signingKeys, deps.clock, deps.box, maxTokenSeconds);
+    const tokens = new TokenIssuer(deps.clock, deps.auditor, this.issuer);
+    this.#deps = { ...deps, clients: this.clients, keys: this.keys, tokens, issuer: this.issuer, webgrant: settings.webgrant, firstPartyTokenSeconds: settings.tokenExpiresSeconds };
+  }
+
+  client(clientId: string): OAuth2Client | undefined {
+    return this.clients.get(clientId);
+  }
+
+  checkAuthorizeRequest(request: AuthorizeRequest) {
+    return checkAuthorizeRequest(this.#deps, request);
+  }
+
+  authorize(account: Account, request: AuthorizeRequest, meta: RequestMeta): Promise<{ code: string; state?: string }> {
+    return authorize(this.#deps, account, request, meta);
+  }
+
+  /** POST /auth/oauth2/token: authenticate the client, then the grant type's own steps. */
+  async token(credentials: ClientCredentials, params: TokenParams, meta: RequestMeta): Promise<TokenResponse> {
+    const grant = GRANTS[params.grant_type];
+    if (!grant) throw oauthError('unsupported_grant_type', `Unknown grant type: ${params.grant_type}`.slice(0, 200));
+    const client = authenticateClient(this.clients, credentials, { allowPublic: grant.allowsPublicClients });
+    const missing = grant.required.filter((p) => !params[p]);
+    if (missing.length) throw oauthError('invalid_request', `missing ${missing.join(', ')}`);
+    return grant.handle(this.#deps, client, params, meta);
+  }
+
+  introspect(credentials: ClientCredentials, token: string): Promise<IntrospectionResponse> {
+    // RFC 7662 §2.1: the protected resource authenticates; public clients cannot.
+    const client = authenticateClient(this.clients, credentials, { allowPublic: false });
+    return introspect(this.#deps, client, token);
+  }
+
+  revoke(credentials: ClientCredentials, token: string, meta: RequestMeta): Promise<void> {
+    const client = authenticateClient(this.clients, credentials, { allowPublic: true });
+    return revokePresented(this.#deps, client, token, meta);
+  }
+
+  listTokens(account: Account): Promise<TokenSummary[]> {
+    return listTokens(this.#deps, account);
+  }
+
+  revokeForAccount(account: Account, clientId: string, token: string | undefined, meta: RequestMeta): Promise<TokenSummary[]> {
+    return revokeForAccount(this.#deps, account, clientId, token, meta);
+  }
+
+  /** A bearer token for one of Gatehouse's own faces (platform login, bootstrap, mgmt with its roles, ...). */
+  issueFirstPartyToken(face: string, account: Account, meta: RequestMeta, roles: readonly string[] = [], options: Omit<FirstPartyOptions, 'roles'> = {}): Promise<FirstPartyToken> {
+    return issueFirstPartyToken(this.#deps, firstPartyClient(face, this.#deps.firstPartyTokenSeconds), account, meta, { ...options, roles });
+  }
+
+  /** The live account behind a bearer access token issued by any face, or undefined. */
+  async accountForAccessToken(token: string): Promise<Account | undefined> {
+    return (await liveAccessToken(this.#deps, token))?.account;
+  }
+
+  /** The live access token (its row and account) behind a bearer token from any face, or undefined. */
+  liveAccessToken(token: string): Promise<LiveAccessToken | undefined> {
+    return liveAccessToken(this.#deps, token);
+  }
+
+  /** getOauth2Client: the public description for the consent screen. */
+  describeClient(clientId: string): { name: string; author: string; author_url: string } {
+    const client = this.clients.get(clientId);
+    if (!client) throw new GatehouseError('not_found', { reason: 'invalid_client', message: 'Client id not found' });
+    return { name: client.name, author: client.author, author_url: client.authorUrl };
+  }
+}

@@ -1,0 +1,179 @@
+import type { CredentialRepository } from '../faces/credentials/ports.js';
+import type { CounterRepository, OidcRepository, SetupRepository } from '../faces/platform/ports.js';
+import type { PortalRepository } from '../faces/portal/ports.js';
+import type { GrantOrigin, NewOAuth2Token, OAuth2Grant, OAuth2Token, OAuth2TokenType, SigningKeyRecord } from './oauth2/model.js';
+import type { Account, AuditRecord, MailMessage, OneTimePurpose, OneTimeToken, Session, SessionKind, SessionSource, Stipulation } from './model.js';
+
+/**
+ * The storage the identity rules need. db/ implements it over Knex; core never sees SQL.
+ * Every method may throw GatehouseError('unavailable') when the database cannot be reached.
+ */
+export interface NewAccount {
+  uuid: string;
+  username: string;
+  email: string | null;
+  displayName: string;
+  passwordHash: string | null;
+  isAdmin: boolean;
+  roles: string[];
+  at: Date;
+}
+
+export interface AccountRepository {
+  insert(account: NewAccount): Promise<Account>;
+  findById(id: number): Promise<Account | undefined>;
+  findByUuid(uuid: string): Promise<Account | undefined>;
+  /** username or email, both already lower-cased */
+  findByUsername(username: string): Promise<Account | undefined>;
+  findByEmail(email: string): Promise<Account | undefined>;
+  /** true once any account exists (first-admin bootstrap needs no token before that) */
+  exists(): Promise<boolean>;
+  /** another account already shows this name (compared lower-cased) */
+  displayNameTaken(displayName: string): Promise<boolean>;
+  setPassword(id: number, passwordHash: string, at: Date): Promise<void>;
+  setTotpSecret(id: number, sealed: string | null, at: Date): Promise<void>;
+  /**
+   * Records that TOTP step `step` was accepted, only if no later-or-equal step was accepted before
+   * (one conditional UPDATE). False means the code was already used: a replay.
+   */
+  claimTotpStep(id: number, step: number): Promise<boolean>;
+}
+
+export interface NewSession {
+  tokenHash: string;
+  accountId: number;
+  kind: SessionKind;
+  source: SessionSource;
+  at: Date;
+  idleExpiresAt: Date;
+  absoluteExpiresAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface SessionRepository {
+  insert(session: NewSession): Promise<Session>;
+  findByTokenHash(tokenHash: string): Promise<Session | undefined>;
+  /** the session and its account (with roles) in one read */
+  findWithAccount(tokenHash: string): Promise<{ session: Session; account: Account } | undefined>;
+  touch(id: number, lastSeenAt: Date, idleExpiresAt: Date): Promise<void>;
+  revoke(id: number, at: Date): Promise<void>;
+  /** revokes every live session of the account except `keepId`; returns how many */
+  revokeAllForAccount(accountId: number, at: Date, options?: { kind?: SessionKind; keepId?: number }): Promise<number>;
+  /** sessions of the kind that are not revoked, idle-expired or past their absolute expiry */
+  countActive(kind: SessionKind, now: Date): Promise<number>;
+  /** deletes the kind's revoked and expired rows (the reaper); returns how many */
+  deleteEnded(kind: SessionKind, now: Date): Promise<number>;
+}
+
+export interface NewOneTimeToken {
+  purpose: OneTimePurpose;
+  tokenHash: string;
+  accountId: number;
+  expiresAt: Date;
+  at: Date;
+}
+
+export interface OneTimeTokenRepository {
+  insert(token: NewOneTimeToken): Promise<OneTimeToken>;
+  findByHash(purpose: OneTimePurpose, tokenHash: string): Promise<OneTimeToken | undefined>;
+  /** `UPDATE … SET used_at = ? WHERE id = ? AND used_at IS NULL`; false when someone used it first */
+  consume(id: number, at: Date): Promise<boolean>;
+}
+
+export interface StipulationRepository {
+  insert(accountId: number, kind: Stipulation['kind'], tokenHash: string, at: Date): Promise<void>;
+  countOpen(accountId: number): Promise<number>;
+  /** satisfies the open stipulation with this token hash; false when none matched */
+  satisfy(accountId: number, tokenHash: string, at: Date): Promise<boolean>;
+}
+
+export interface AuditRepository {
+  append(record: AuditRecord): Promise<void>;
+  listForAccount(accountId: number, offset: number, limit: number): Promise<AuditRecord[]>;
+}
+
+export interface LoginAttemptRepository {
+  record(attempt: { scope: 'user' | 'ip'; key: string; success: boolean; reason: string; at: Date }): Promise<void>;
+  /** failures since `since` for the key, and the time of the oldest of them */
+  failuresSince(scope: 'user' | 'ip', key: string, since: Date): Promise<{ count: number; oldest: Date | undefined }>;
+  /** a success clears the user's failure streak */
+  clearFailures(scope: 'user' | 'ip', key: string): Promise<void>;
+}
+
+export interface MailOutboxRepository {
+  insert(message: MailMessage, at: Date): Promise<void>;
+}
+
+export interface SigningKeyRepository {
+  insert(key: SigningKeyRecord): Promise<void>;
+  /** keys not retired, or retired after `retiredAfter` (they may still have unexpired tokens) */
+  listUsable(retiredAfter: Date): Promise<SigningKeyRecord[]>;
+  /** marks every other unretired key retired; returns how many */
+  retireAllExcept(kid: string, at: Date): Promise<number>;
+}
+
+export interface OAuth2Repository {
+  insertGrant(grant: { accountId: number; clientId: string; scopes: string[]; origin: GrantOrigin; at: Date }): Promise<OAuth2Grant>;
+  insertToken(token: NewOAuth2Token): Promise<OAuth2Token>;
+  findToken(type: OAuth2TokenType, tokenHash: string): Promise<OAuth2Token | undefined>;
+  /** `UPDATE … SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL`; false when already used */
+  consume(id: number, at: Date): Promise<boolean>;
+  /** revokes the grant and every token issued under it; returns how many tokens changed */
+  revokeGrant(grantId: number, at: Date): Promise<number>;
+  /**
+   * revokes every grant of the account for the client (every client when undefined) except
+   * `exceptGrantId`; returns how many tokens changed
+   */
+  revokeGrantsFor(accountId: number, clientId: string | undefined, at: Date, exceptGrantId?: number): Promise<number>;
+  /** revokes one token row */
+  revokeToken(id: number, at: Date): Promise<boolean>;
+  /** revokes the grant's live access tokens except `exceptId` (revokeOldTokens on refresh) */
+  revokeAccessTokensOfGrant(grantId: number, at: Date, exceptId: number): Promise<number>;
+  /** moves a token into another grant (a reused access token belongs to the grant that handed it out) */
+  moveToGrant(tokenId: number, grantId: number): Promise<void>;
+  /** the account's live tokens (not expired, used or revoked, grant not revoked), oldest first */
+  listLive(accountId: number, now: Date, clientId?: string): Promise<OAuth2Token[]>;
+}
+
+export interface RateLimitRepository {
+  /** counts one request in the bucket's window and returns the window's count so far */
+  hit(bucket: string, windowStart: Date): Promise<number>;
+  /** deletes windows that started before `before` */
+  prune(before: Date): Promise<void>;
+}
+
+export interface IdTokenUseRepository {
+  /**
+   * Records that the upstream ID token with this key was exchanged: an INSERT on the unique key,
+   * true for exactly one presentation even when several instances race (false: a replay).
+   */
+  claim(tokenKey: string, expiresAt: Date, at: Date): Promise<boolean>;
+  /** forgets uses of tokens that expired before `before` (they cannot be presented again) */
+  prune(before: Date): Promise<void>;
+}
+
+/** All repositories over one executor (the pool, or one transaction). */
+export interface Store {
+  accounts: AccountRepository;
+  sessions: SessionRepository;
+  oneTimeTokens: OneTimeTokenRepository;
+  stipulations: StipulationRepository;
+  audit: AuditRepository;
+  loginAttempts: LoginAttemptRepository;
+  outbox: MailOutboxRepository;
+  signingKeys: SigningKeyRepository;
+  oauth2: OAuth2Repository;
+  setup: SetupRepository;
+  oidc: OidcRepository;
+  counters: CounterRepository;
+  /** every credential kind of the credentials face (API tokens, certificates, service credentials, SCIM token) */
+  apiCredentials: CredentialRepository;
+  rateLimits: RateLimitRepository;
+  idTokenUses: IdTokenUseRepository;
+  portal: PortalRepository;
+  /** runs `work` in one transaction; everything it wrote is rolled back if it throws */
+  transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
+  /** cheap round trip, for the health check */
+  ping(): Promise<void>;
+}
