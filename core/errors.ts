@@ -1,44 +1,45 @@
 /**
- * One error type for the whole domain, with a closed catalog of stable codes. Each face renders
- * these codes in its own documented shape and status (server/errors/); the message here is the
- * public one and never carries a cause. Causes go to the log, not the reply.
+ * One error type for the whole domain, with a closed catalog of stable codes and their public
+ * messages. The core knows no HTTP: each face renders these codes in its own documented shape, and
+ * the code → status table is in server/errors/status.ts. The message never carries a cause;
+ * causes go to the log, not the reply.
  */
 export const ERROR_CATALOG = {
   // request problems
-  bad_request: { status: 400, message: 'bad request' },
-  validation_failed: { status: 400, message: 'request does not match the contract' },
-  credentials_failed_requirements: { status: 400, message: 'credentials do not meet the requirements' },
-  account_email_exists: { status: 400, message: 'an account with this email already exists' },
-  totp_failed: { status: 401, message: 'totp-failed' },
-  totp_missing: { status: 401, message: 'totp-missing' },
-  totp_disabled: { status: 400, message: 'two-factor authentication is not active' },
+  bad_request: 'bad request',
+  validation_failed: 'request does not match the contract',
+  credentials_failed_requirements: 'credentials do not meet the requirements',
+  account_email_exists: 'an account with this email already exists',
+  totp_failed: 'totp-failed',
+  totp_missing: 'totp-missing',
+  totp_disabled: 'two-factor authentication is not active',
   // who is calling
-  unauthenticated: { status: 401, message: 'Request did not pass any authentication schemes' },
-  invalid_credentials: { status: 401, message: 'invalid-credentials' },
-  inactive_account: { status: 401, message: 'inactive-account' },
-  unsatisfied_stipulations: { status: 401, message: 'unsatisfied-stipulations' },
-  invalid_token: { status: 401, message: 'invalid token' },
-  expired_token: { status: 401, message: 'token expired' },
-  no_stipulation_satisfied: { status: 401, message: 'no stipulation satisfied' },
-  invalid_auth_token: { status: 401, message: 'invalid auth token' },
-  invalid_client: { status: 401, message: 'client authentication failed' },
+  unauthenticated: 'Request did not pass any authentication schemes',
+  invalid_credentials: 'invalid-credentials',
+  inactive_account: 'inactive-account',
+  unsatisfied_stipulations: 'unsatisfied-stipulations',
+  invalid_token: 'invalid token',
+  expired_token: 'token expired',
+  no_stipulation_satisfied: 'no stipulation satisfied',
+  invalid_auth_token: 'invalid auth token',
+  invalid_client: 'client authentication failed',
   // what the caller may do
-  forbidden: { status: 403, message: 'forbidden' },
-  csrf_failed: { status: 403, message: 'invalid csrf token' },
-  feature_disabled: { status: 403, message: 'this feature is disabled' },
+  forbidden: 'forbidden',
+  csrf_failed: 'invalid csrf token',
+  feature_disabled: 'this feature is disabled',
   // what exists
-  not_found: { status: 404, message: 'not found' },
-  account_not_found: { status: 404, message: 'account not found' },
-  local_login_not_found: { status: 404, message: 'no local login for this account' },
-  method_not_allowed: { status: 405, message: 'method not allowed' },
-  conflict: { status: 409, message: 'conflict' },
-  username_unavailable: { status: 409, message: 'username is already in use' },
+  not_found: 'not found',
+  account_not_found: 'account not found',
+  local_login_not_found: 'no local login for this account',
+  method_not_allowed: 'method not allowed',
+  conflict: 'conflict',
+  username_unavailable: 'username is already in use',
   // the service
-  throttled: { status: 429, message: 'too many attempts, try again later' },
-  internal: { status: 500, message: 'internal error' },
-  upstream_unavailable: { status: 502, message: 'the upstream identity provider is unreachable' },
-  unavailable: { status: 503, message: 'the identity store is unreachable' },
-} as const satisfies Record<string, { status: number; message: string }>;
+  throttled: 'too many attempts, try again later',
+  internal: 'internal error',
+  upstream_unavailable: 'the upstream identity provider is unreachable',
+  unavailable: 'the identity store is unreachable',
+} as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
 
@@ -68,7 +69,7 @@ export class GatehouseError extends Error {
   readonly challenge: string | undefined;
 
   constructor(code: ErrorCode, options: GatehouseErrorOptions = {}) {
-    super(options.message ?? ERROR_CATALOG[code].message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(options.message ?? ERROR_CATALOG[code], options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'GatehouseError';
     this.code = code;
     this.retryAfterSeconds = options.retryAfterSeconds;
@@ -76,10 +77,6 @@ export class GatehouseError extends Error {
     this.reason = options.reason;
     this.logDetail = options.logDetail;
     this.challenge = options.challenge;
-  }
-
-  get status(): number {
-    return ERROR_CATALOG[this.code].status;
   }
 }
 

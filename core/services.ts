@@ -14,6 +14,7 @@ import { createPortalServices, type PortalServices } from './faces/portal/index.
 import { createPlatformServices, type PlatformServices } from './faces/platform/index.js';
 import type { Store } from './kernel/ports.js';
 import { SessionService } from './kernel/sessions.js';
+import { SimpleAuthSignIn } from './faces/simple-auth/sign-in.js';
 import { LoginThrottle } from './kernel/throttle.js';
 import { TotpService } from './kernel/totp.js';
 
@@ -44,6 +45,7 @@ export interface Services {
   mgmt: MgmtServices;
   credentials: CredentialServices;
   portal: PortalServices;
+  simpleAuth: { signIn: SimpleAuthSignIn };
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -69,7 +71,8 @@ export function createServices(deps: ServiceDeps): Services {
     onetime: new OneTimeLoginService(store, clock, auditor, { tokenSeconds: config.onetime.tokenSeconds, publicUrl: config.server.publicUrl }),
     mail: new MailQueue(deps.mailer, deps.onMailError),
     oauth2,
-    platform: createPlatformServices({ store, clock, config, box, auditor, accounts, sessions, oauth2, throttle }),
+    platform: createPlatformServices({ store, clock, config, box, auditor, accounts, sessions, oauth2, throttle, login }),
+    simpleAuth: { signIn: new SimpleAuthSignIn(login, sessions) },
     mgmt: createMgmtServices({ store, clock, config, auditor, login, oauth2 }),
     credentials: createCredentialServices({ store, clock, config, box, auditor }),
     portal: createPortalServices({ store, clock, config, auditor, passwords, login, totp, throttle, oauth2 }),

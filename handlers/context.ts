@@ -1,6 +1,7 @@
 import type { RequestMeta } from '../core/kernel/audit.js';
 import type { Account, Session } from '../core/kernel/model.js';
 import type { OAuth2Token } from '../core/kernel/oauth2/model.js';
+import type { PresentedCredentials } from '../core/kernel/presented.js';
 import type { Services } from '../core/services.js';
 
 /** How the caller proved who they are, as resolved by the face's security schemes. */
@@ -24,6 +25,8 @@ export interface HandlerContext {
   /** undefined on anonymous calls */
   principal: Principal | undefined;
   cookies: Readonly<Record<string, string>>;
+  /** the Authorization header, decoded once for the whole request */
+  credentials: PresentedCredentials;
   /** all request headers, lower-cased names (for those a contract cannot declare, e.g. Accept) */
   requestHeaders: Readonly<Record<string, string | string[] | undefined>>;
   /** the request came over HTTPS (directly or through a trusted proxy) */

@@ -8,6 +8,7 @@ import type { Services } from '../core/services.js';
 import { bindFace, bindSecurityFirst, type FaceBinding } from './bind.js';
 import { contractFor } from './contract.js';
 import { ERROR_RENDERERS, faceOfPath } from './errors/index.js';
+import { statusOf } from './errors/status.js';
 import type { Logger } from './log.js';
 import { mountPages } from './pages/index.js';
 import { csrfCookieIssuer } from './security/csrf.js';
@@ -183,7 +184,7 @@ function errorHandler(logger: Logger, operationOf: OperationMatcher) {
     const addressed = res.locals.face === undefined ? operationOf(req.method, req.path) : undefined;
     const face = (res.locals.face as ReturnType<typeof faceOfPath> | undefined) ?? addressed?.face ?? faceOfPath(req.path);
     const fields = { requestId: res.locals.requestId, method: req.method, path: req.path, code: domainError.code, detail: domainError.logDetail, cause: domainError.cause };
-    if (domainError.status >= 500) logger.error('request failed', fields);
+    if (statusOf(domainError) >= 500) logger.error('request failed', fields);
     else logger.debug('request refused', fields);
     if (res.headersSent) return void res.end();
     // A request the validator refused never reached the binder: take the operation from the validator.

@@ -4,6 +4,7 @@ import type { FaceName } from '../generated/faces.gen.js';
 import type { HandlerContext } from '../handlers/context.js';
 import type { Services } from '../core/services.js';
 import { writeCookie, type CookiePolicy } from './cookies.js';
+import { presentedCredentials } from './http-basic.js';
 import type { Authenticator, RouteInfo } from './security/types.js';
 
 /** A face ready to mount: its generated route table, its handler map and its security. */
@@ -106,6 +107,7 @@ function contextFor(req: Request, res: Response, services: Services): HandlerCon
     meta: { requestId: String(res.locals.requestId ?? ''), ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null },
     principal: undefined,
     cookies: (req.cookies ?? {}) as Record<string, string>,
+    credentials: presentedCredentials(req.get('authorization')),
     requestHeaders: req.headers,
     secure: req.secure,
   };

@@ -11,14 +11,45 @@ export interface LoginAttempt {
   /** username or email */
   identifier: string;
   password: string;
+  /** a TOTP code, when the face's form carries one */
   totp?: string | undefined;
 }
 
+/** Who asks: the face's audit module and what its audit row says when the login succeeds. */
+export interface LoginContext {
+  module: string;
+  meta: RequestMeta;
+  /** the audit message of a successful login (default `Login Successful`) */
+  succeeded?: string;
+  /** the audit message of a refused one, from the specific reason (default: the kernel's words) */
+  failed?: (detail: string) => string;
+  /**
+   * The face's own admission rule, asked once the password is right (the portal: a member of the
+   * portal named in the request). A returned text refuses the login as `not-admitted` and is the
+   * audit row's message.
+   */
+  admit?: (account: Account) => Promise<string | undefined>;
+}
+
 /**
- * The one login check every face uses. Order matters: throttle first; then the password, with the
- * same cost for unknown users; only after a correct password does the caller learn that the
- * account is inactive, has open stipulations or needs a TOTP code (so none of those can be probed
- * without the password).
+ * Why a login was refused. Faces answer these in their own words; none of them tells an unknown
+ * user from a wrong password (that difference is only in `detail`, for the audit row and the log).
+ */
+export type LoginRefusal = 'invalid-credentials' | 'inactive' | 'unsatisfied-stipulations' | 'not-admitted' | 'second-factor-failed' | 'throttled';
+
+export type LoginOutcome =
+  | { kind: 'signed-in'; account: Account }
+  /** the password was right and the account has TOTP, but no code came with it */
+  | { kind: 'second-factor-required'; account: Account }
+  | { kind: 'refused'; reason: LoginRefusal; detail: string; retryAfterSeconds?: number };
+
+/**
+ * The one login check every face uses. Order matters: the guess budget first; then the password,
+ * at the same cost for unknown users; only after a correct password does the caller learn that
+ * the account is inactive, has open stipulations or needs a second factor (so none of those can
+ * be probed without the password). Every attempt that is checked writes exactly one audit row,
+ * with the specific reason; an attempt refused by the budget checks nothing and writes none (a
+ * flood of refused guesses must not become a flood of rows).
  */
 export class LoginService {
   constructor(
@@ -29,36 +60,40 @@ export class LoginService {
     private readonly auditor: Auditor,
   ) {}
 
-  async assertLogin(attempt: LoginAttempt, meta: RequestMeta, module = 'auth:simple'): Promise<Account> {
+  async attempt(attempt: LoginAttempt, context: LoginContext): Promise<LoginOutcome> {
     const key = normalizeUsername(attempt.identifier);
     const { store } = this;
-    await this.throttle.check(store.loginAttempts, key, meta.ip);
+    const { meta } = context;
+    const throttled = await this.throttle.refusal(store.loginAttempts, key, meta.ip);
+    if (throttled) return { kind: 'refused', reason: 'throttled', detail: throttled.detail, retryAfterSeconds: throttled.retryAfterSeconds };
 
     const account = await this.find(attempt.identifier);
     const passwordOk = await this.passwords.verify(attempt.password, account?.passwordHash);
-    if (!account || !passwordOk) {
-      await this.throttle.recordFailure(store.loginAttempts, key, meta.ip, !account ? 'unknown_user' : account.passwordHash ? 'bad_password' : 'no_password');
+    const audit = (message: string, level: 'info' | 'warn' = 'warn') => this.auditor.record(store.audit, meta, { accountId: account?.id ?? null, level, module: context.module, message });
+    const refuse = async (reason: LoginRefusal, detail: string, message: string, failure?: string): Promise<LoginOutcome> => {
+      // A right password is no failed guess: stipulations wait for the mailed token, admission for an operator.
+      if (failure) await this.throttle.recordFailure(store.loginAttempts, key, meta.ip, failure);
       // The attempted name is not written down: people type passwords into the username field.
-      await this.auditor.record(store.audit, meta, { accountId: account?.id ?? null, level: 'warn', module, message: account ? 'Login failed' : 'Login failed: unknown user' });
-      throw new GatehouseError('invalid_credentials', { logDetail: account ? 'wrong password' : 'unknown user' });
-    }
-    if (!account.active) {
-      await this.throttle.recordFailure(store.loginAttempts, key, meta.ip, 'inactive');
-      await this.auditor.record(store.audit, meta, { accountId: account.id, level: 'warn', module, message: 'Login refused: inactive account' });
-      throw new GatehouseError('inactive_account');
-    }
-    if ((await store.stipulations.countOpen(account.id)) > 0) throw new GatehouseError('unsatisfied_stipulations');
+      await audit(context.failed?.(detail) ?? message);
+      return { kind: 'refused', reason, detail };
+    };
+
+    if (!account) return refuse('invalid-credentials', 'unknown user', 'Login failed: unknown user', 'unknown_user');
+    if (!passwordOk) return account.passwordHash ? refuse('invalid-credentials', 'wrong password', 'Login failed', 'bad_password') : refuse('invalid-credentials', 'no password', 'Login failed', 'no_password');
+    if (!account.active) return refuse('inactive', 'inactive account', 'Login refused: inactive account', 'inactive');
+    if ((await store.stipulations.countOpen(account.id)) > 0) return refuse('unsatisfied-stipulations', 'open stipulations', 'Login refused: unsatisfied stipulations');
+    const notAdmitted = await context.admit?.(account);
+    if (notAdmitted) return refuse('not-admitted', notAdmitted, notAdmitted);
     if (account.totpSecretSealed) {
-      if (!attempt.totp) throw new GatehouseError('totp_missing');
-      if (!(await this.totp.verifyAndConsume(store.accounts, account, attempt.totp))) {
-        await this.throttle.recordFailure(store.loginAttempts, key, meta.ip, 'totp_failed');
-        await this.auditor.record(store.audit, meta, { accountId: account.id, level: 'warn', module, message: 'TOTP Rejected' });
-        throw new GatehouseError('totp_failed', { logDetail: 'wrong or replayed TOTP code' });
+      if (!attempt.totp) {
+        await audit('Password accepted; second factor required', 'info');
+        return { kind: 'second-factor-required', account };
       }
+      if (!(await this.totp.verifyAndConsume(store.accounts, account, attempt.totp))) return refuse('second-factor-failed', 'wrong or replayed TOTP code', 'TOTP Rejected', 'totp_failed');
     }
     await this.throttle.recordSuccess(store.loginAttempts, key);
-    await this.auditor.record(store.audit, meta, { accountId: account.id, level: 'info', module, message: 'Login Successful' });
-    return account;
+    await audit(context.succeeded ?? 'Login Successful', 'info');
+    return { kind: 'signed-in', account };
   }
 
   /** By email first when it looks like one, then by username (simple-auth's order). */
@@ -71,3 +106,18 @@ export class LoginService {
     return this.store.accounts.findByUsername(normalizeUsername(identifier));
   }
 }
+
+/** A refusal as the domain error most faces answer with; a face with its own words maps it itself. */
+export function refusalError(outcome: Extract<LoginOutcome, { kind: 'refused' }>): GatehouseError {
+  const code = REFUSAL_CODES[outcome.reason];
+  return new GatehouseError(code, { logDetail: outcome.detail, ...(outcome.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: outcome.retryAfterSeconds }) });
+}
+
+const REFUSAL_CODES = {
+  'invalid-credentials': 'invalid_credentials',
+  inactive: 'inactive_account',
+  'unsatisfied-stipulations': 'unsatisfied_stipulations',
+  'not-admitted': 'invalid_credentials',
+  'second-factor-failed': 'totp_failed',
+  throttled: 'throttled',
+} as const satisfies Record<LoginRefusal, string>;

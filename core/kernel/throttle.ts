@@ -21,6 +21,12 @@ export class LoginThrottle {
 
   /** Throws `throttled` with Retry-After when either counter is over its limit. */
   async check(repo: LoginAttemptRepository, username: string, ip: string | null): Promise<void> {
+    const refusal = await this.refusal(repo, username, ip);
+    if (refusal) throw new GatehouseError('throttled', { retryAfterSeconds: refusal.retryAfterSeconds, logDetail: refusal.detail });
+  }
+
+  /** Why the next attempt is refused (either counter over its limit), or undefined. */
+  async refusal(repo: LoginAttemptRepository, username: string, ip: string | null): Promise<{ detail: string; retryAfterSeconds: number } | undefined> {
     const now = this.clock.now();
     const since = new Date(now.getTime() - this.limits.windowSeconds * 1000);
     const checks: [scope: 'user' | 'ip', key: string, limit: number][] = [['user', username, this.limits.maxFailuresPerUser]];
@@ -31,9 +37,10 @@ export class LoginThrottle {
         // The window slides: the lock lifts when the oldest counted failure leaves it.
         const freeAt = (oldest?.getTime() ?? now.getTime()) + this.limits.windowSeconds * 1000;
         const retryAfterSeconds = Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000));
-        throw new GatehouseError('throttled', { retryAfterSeconds, logDetail: `${scope} ${key}: ${count} failures in window` });
+        return { retryAfterSeconds, detail: `${scope} ${key}: ${count} failures in window` };
       }
     }
+    return undefined;
   }
 
   async recordFailure(repo: LoginAttemptRepository, username: string, ip: string | null, reason: string): Promise<void> {

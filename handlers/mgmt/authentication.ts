@@ -1,4 +1,3 @@
-import { decodeBasic } from '../../core/http-basic.js';
 import { noBasicCredentials } from '../../core/faces/mgmt/password-login.js';
 import type { MgmtToken } from '../../core/faces/mgmt/tokens.js';
 import type { MgmtHandlers } from '../../generated/mgmt/handlers.gen.js';
@@ -25,9 +24,8 @@ function liveToken(ctx: HandlerContext) {
 
 export const authenticationHandlers = {
   async loginClientCredentials({ ctx }) {
-    const authorization = ctx.requestHeaders.authorization;
-    const basic = decodeBasic(typeof authorization === 'string' ? authorization : undefined);
-    if (!basic) throw noBasicCredentials();
+    const { basic } = ctx.credentials;
+    if (!basic || basic === 'malformed') throw noBasicCredentials();
     const token = await ctx.services.mgmt.passwordLogin.signIn('client_credentials', basic.user, basic.password, ctx.meta);
     return { status: 200, headers: NO_STORE, body: tokenBody(token) };
   },

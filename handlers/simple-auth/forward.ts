@@ -41,17 +41,8 @@ export const forwardAuthHandlers = {
         throw new GatehouseError('invalid_auth_token', { challenge: 'Bearer' });
       }
     }
-    try {
-      const account = await ctx.services.login.assertLogin({ identifier: body.username, password: body.password, totp: body.totp }, ctx.meta);
-      return { status: 200, body: { id: account.uuid, username: account.username } };
-    } catch (error) {
-      // The document answers a failed login with 403 here (not 401 as on /auth/session).
-      // Keep which check failed for the log (unknown user, wrong password, replayed TOTP).
-      if (error instanceof GatehouseError && error.status === 401) {
-        throw new GatehouseError('forbidden', { reason: simpleAuthReason(error), message: error.message, logDetail: error.logDetail ?? error.code, cause: error });
-      }
-      throw error;
-    }
+    const account = await ctx.services.simpleAuth.signIn.verify({ identifier: body.username, password: body.password, totp: body.totp }, ctx.meta);
+    return { status: 200, body: { id: account.uuid, username: account.username } };
   },
 
   async vouch({ query, ctx }) {
@@ -75,7 +66,3 @@ export const forwardAuthHandlers = {
     throw new GatehouseError('unauthenticated');
   },
 } satisfies Pick<H, 'simpleAuthenticate' | 'vouch'>;
-
-function simpleAuthReason(error: GatehouseError): string {
-  return error.code.replace(/_/g, '-');
-}

@@ -9,8 +9,7 @@ const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 
 /** The client's credentials: HTTP Basic (Authorization header) or the body fields. */
 function credentials(ctx: HandlerContext, body: { client_id?: string; client_secret?: string }): ClientCredentials {
-  const authorization = ctx.requestHeaders.authorization;
-  return { authorization: typeof authorization === 'string' ? authorization : undefined, clientId: body.client_id, clientSecret: body.client_secret };
+  return { basic: ctx.credentials.basic, clientId: body.client_id, clientSecret: body.client_secret };
 }
 
 const optional = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);

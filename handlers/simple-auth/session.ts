@@ -16,11 +16,8 @@ function prefersJson(accept: string | string[] | undefined): boolean {
 export const sessionHandlers = {
   async createSession({ body, ctx }) {
     const { services } = ctx;
-    const account = await services.login.assertLogin({ identifier: body.username, password: body.password, totp: body.totp }, ctx.meta);
-    // A new session id at every login; the browser's previous session (if any) ends (no fixation).
-    const previous = ctx.cookies[services.config.cookies.sessionName];
-    if (previous) await services.sessions.end(previous);
-    const { token } = await services.sessions.start(account, 'simple-auth', 'login', ctx.meta);
+    const credentials = { identifier: body.username, password: body.password, totp: body.totp };
+    const { token } = await services.simpleAuth.signIn.signIn(credentials, ctx.cookies[services.config.cookies.sessionName], ctx.meta);
     return { status: 200, body: OK, cookies: [sessionCookie(ctx, token)] };
   },
 

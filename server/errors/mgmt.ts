@@ -1,4 +1,5 @@
 import type { GatehouseError } from '../../core/errors.js';
+import { statusOf } from './status.js';
 import { retryHeaders, type FaceErrorRenderer } from './types.js';
 
 const LOGINS = new Set(['loginClientCredentials', 'loginPasswordForm']);
@@ -24,8 +25,8 @@ function validationMessage(error: GatehouseError, operationId: string | undefine
 export const renderMgmtError: FaceErrorRenderer = (error, operationId) => {
   const message = error.code === 'internal' ? 'internal error' : error.code === 'validation_failed' ? validationMessage(error, operationId) : error.message;
   return {
-    status: error.status,
+    status: statusOf(error),
     body: { message },
-    headers: { ...retryHeaders(error), ...(error.status === 401 ? { 'WWW-Authenticate': error.challenge ?? 'Bearer' } : {}) },
+    headers: { ...retryHeaders(error), ...(statusOf(error) === 401 ? { 'WWW-Authenticate': error.challenge ?? 'Bearer' } : {}) },
   };
 };

@@ -1,5 +1,6 @@
 import { ERROR_CATALOG, type ErrorCode, type GatehouseError } from '../../core/errors.js';
 import { THROTTLED_MESSAGES } from '../../core/faces/portal/errors.js';
+import { statusOf } from './status.js';
 import { retryHeaders, type FaceErrorRenderer } from './types.js';
 
 function publicMessage(message: string, code: ErrorCode): string {
@@ -26,9 +27,9 @@ function credentialsDetails(error: GatehouseError): Record<string, unknown>[] {
 
 /** credentials: grpc-gateway's `{code, message, details}`; a 401 names the APIToken scheme. */
 export const renderCredentialsError: FaceErrorRenderer = (error) => ({
-  status: error.status,
-  body: { code: GRPC_CODES[error.status] ?? 2, message: publicMessage(error.message, error.code), details: credentialsDetails(error) },
-  headers: { ...retryHeaders(error), ...(error.status === 401 ? { 'WWW-Authenticate': error.challenge ?? 'APIToken' } : {}) },
+  status: statusOf(error),
+  body: { code: GRPC_CODES[statusOf(error)] ?? 2, message: publicMessage(error.message, error.code), details: credentialsDetails(error) },
+  headers: { ...retryHeaders(error), ...(statusOf(error) === 401 ? { 'WWW-Authenticate': error.challenge ?? 'APIToken' } : {}) },
 });
 
 /** The portal's sign-in operations, whose 429 is a lockout after failed attempts (TooManyLoginAttempts). */
@@ -44,7 +45,7 @@ function portalDetail(error: GatehouseError, operationId: string | undefined): s
     case 'unavailable':
       return 'Service temporarily unavailable';
     case 'not_found':
-      return error.message === ERROR_CATALOG.not_found.message ? 'Not found' : error.message;
+      return error.message === ERROR_CATALOG.not_found ? 'Not found' : error.message;
     case 'throttled':
       if (error.message === 'Polling too fast') return error.message;
       return operationId !== undefined && PORTAL_LOGINS.has(operationId) ? THROTTLED_MESSAGES.failedAttempts : THROTTLED_MESSAGES.requests;
@@ -65,7 +66,7 @@ export const renderPortalError: FaceErrorRenderer = (error, operationId) => {
   }
   const unauthenticated = error.code === 'unauthenticated';
   return {
-    status: error.status,
+    status: statusOf(error),
     body: { detail: portalDetail(error, operationId) },
     // RFC 6750 §3: a 401 names the Bearer scheme.
     headers: { ...retryHeaders(error), ...(unauthenticated ? { 'WWW-Authenticate': 'Bearer' } : {}) },
@@ -80,7 +81,7 @@ const OAUTH2_CODES: Partial<Record<ErrorCode, string>> = {
 
 /** discovery documents: RFC 6749 style `{error, error_description}`; a refused request is the client's error, not the server's. */
 export const renderWellKnownError: FaceErrorRenderer = (error) => ({
-  status: error.status,
-  body: { error: OAUTH2_CODES[error.code] ?? (error.status < 500 ? 'invalid_request' : 'server_error'), error_description: publicMessage(error.message, error.code) },
+  status: statusOf(error),
+  body: { error: OAUTH2_CODES[error.code] ?? (statusOf(error) < 500 ? 'invalid_request' : 'server_error'), error_description: publicMessage(error.message, error.code) },
   headers: retryHeaders(error),
 });

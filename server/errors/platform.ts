@@ -1,4 +1,5 @@
 import type { GatehouseError } from '../../core/errors.js';
+import { statusOf } from './status.js';
 import { retryHeaders, type FaceErrorRenderer } from './types.js';
 
 /**
@@ -23,8 +24,8 @@ function validationMessage(error: GatehouseError): string {
 export const renderPlatformError: FaceErrorRenderer = (error) => {
   const message = error.code === 'internal' ? 'internal error' : error.code === 'validation_failed' ? validationMessage(error) : error.message;
   return {
-    status: error.status,
-    body: { code: error.status, message },
-    headers: { ...retryHeaders(error), ...(error.status === 401 ? { 'WWW-Authenticate': error.challenge ?? 'Bearer' } : {}) },
+    status: statusOf(error),
+    body: { code: statusOf(error), message },
+    headers: { ...retryHeaders(error), ...(statusOf(error) === 401 ? { 'WWW-Authenticate': error.challenge ?? 'Bearer' } : {}) },
   };
 };

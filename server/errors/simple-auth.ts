@@ -1,4 +1,5 @@
 import type { ErrorCode, GatehouseError } from '../../core/errors.js';
+import { statusOf } from './status.js';
 import { retryHeaders, type ErrorReply, type FaceErrorRenderer } from './types.js';
 
 /** simple-auth's documented reason codes and statuses for each domain error. */
@@ -44,7 +45,7 @@ const OAUTH2_CODES: Partial<Record<ErrorCode, string>> = {
 };
 
 export const renderSimpleAuthError: FaceErrorRenderer = (error, operationId): ErrorReply => {
-  const mapped = REASONS[error.code] ?? { status: error.status, reason: error.code.replace(/_/g, '-') };
+  const mapped = REASONS[error.code] ?? { status: statusOf(error), reason: error.code.replace(/_/g, '-') };
   const status = mapped.status;
   const reason = error.reason ?? mapped.reason;
   // The session/CSRF layer in front of the consent endpoint keeps the common shape.

@@ -1,5 +1,4 @@
 import { GatehouseError } from '../../core/errors.js';
-import { decodeBasic } from '../../core/http-basic.js';
 import { noBasicCredentials } from '../../core/faces/mgmt/password-login.js';
 import { allowsAnonymous, type Authenticator } from './types.js';
 
@@ -13,14 +12,13 @@ const has = (scheme: string, security: readonly (readonly string[])[]) => securi
  * The binder runs this before the contract validator, so strangers learn no request rules.
  */
 export function mgmtAuthenticator(): Authenticator {
-  return async (req, route, ctx) => {
+  return async (_req, route, ctx) => {
     if (allowsAnonymous(route)) return undefined;
-    const authorization = req.get('authorization')?.trim() ?? '';
+    const { basic, bearer } = ctx.credentials;
     if (has('BasicAuth', route.security)) {
-      if (!decodeBasic(authorization)) throw noBasicCredentials();
+      if (!basic || basic === 'malformed') throw noBasicCredentials();
       return undefined;
     }
-    const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
     const live = bearer ? await ctx.services.oauth2.liveAccessToken(bearer) : undefined;
     if (!live) throw new GatehouseError('unauthenticated', { message: 'invalid or expired token', challenge: 'Bearer', logDetail: bearer ? 'unknown, revoked or expired token' : 'no bearer token' });
     return { account: live.account, accessToken: live.token, via: 'bearer' };

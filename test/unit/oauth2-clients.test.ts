@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildConfig, ConfigError } from '../../core/config.js';
 import { ClientRegistry } from '../../core/kernel/oauth2/clients.js';
-import { authenticateClient, parseBasic } from '../../core/kernel/oauth2/client-auth.js';
+import { authenticateClient, clientFromBasic } from '../../core/kernel/oauth2/client-auth.js';
+import { decodeBasic, presentedCredentials } from '../../server/http-basic.js';
 import { secretHash } from '../support/oauth2.js';
 
 const settings = (clients: Record<string, unknown>) => buildConfig({}, { authenticators: { oauth2: { clients } } }).authenticators.oauth2;
@@ -40,13 +41,15 @@ describe('OAuth2 client registry', () => {
     expect(cli.settings).toMatchObject({ allowCredentials: true, tokenExpiresSeconds: 60, codeExpiresSeconds: 60, allowAutoGrant: true });
     expect(ClientRegistry.secretMatches(cli, 'top-secret')).toBe(true);
     expect(ClientRegistry.secretMatches(cli, 'top-secreT')).toBe(false);
-    expect(authenticateClient(registry, { authorization: `Basic ${Buffer.from('cli:top-secret').toString('base64')}` }, { allowPublic: false }).id).toBe('cli');
+    expect(authenticateClient(registry, { basic: { user: 'cli', password: 'top-secret' } }, { allowPublic: false }).id).toBe('cli');
+    expect(() => authenticateClient(registry, { basic: 'malformed' }, { allowPublic: false })).toThrow(expect.objectContaining({ code: 'invalid_client', challenge: 'Basic realm="gatehouse"' }));
     expect(() => authenticateClient(registry, { clientId: 'cli', clientSecret: 'nope' }, { allowPublic: false })).toThrow(expect.objectContaining({ code: 'invalid_client' }));
   });
 
   it('decodes Basic credentials form-encoded per RFC 6749 §2.3.1', () => {
-    expect(parseBasic(`Basic ${Buffer.from('my%3Aclient:p%40ss+word').toString('base64')}`)).toEqual({ id: 'my:client', secret: 'p@ss word' });
-    expect(parseBasic('Basic !!!')).toBeUndefined();
-    expect(parseBasic('Bearer abc')).toBeUndefined();
+    expect(clientFromBasic(decodeBasic(`Basic ${Buffer.from('my%3Aclient:p%40ss+word').toString('base64')}`)!)).toEqual({ id: 'my:client', secret: 'p@ss word' });
+    expect(clientFromBasic({ user: 'bad%', password: 'x' })).toBeUndefined();
+    expect(presentedCredentials('Basic !!!')).toEqual({ basic: 'malformed' });
+    expect(presentedCredentials('Bearer abc')).toEqual({ bearer: 'abc' });
   });
 });

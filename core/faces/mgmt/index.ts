@@ -31,7 +31,7 @@ export function createMgmtServices(deps: MgmtDeps): MgmtServices {
   const okta = config.mgmt.okta;
   const rateLimit = new RateLimiter(() => store.rateLimits, clock, { limit: okta.requestsPerMinute, windowSeconds: 60 });
   return {
-    passwordLogin: new MgmtPasswordLogin(store, auditor, deps.login, tokens),
+    passwordLogin: new MgmtPasswordLogin(deps.login, tokens),
     tokens,
     okta: new OktaLoginService(store, clock, auditor, tokens, rateLimit, config.accounts, okta),
   };

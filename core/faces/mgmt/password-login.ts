@@ -1,7 +1,6 @@
-import type { Auditor, RequestMeta } from '../../kernel/audit.js';
-import { GatehouseError, isGatehouseError } from '../../errors.js';
-import type { LoginService } from '../../kernel/login.js';
-import type { Store } from '../../kernel/ports.js';
+import type { RequestMeta } from '../../kernel/audit.js';
+import { GatehouseError } from '../../errors.js';
+import type { LoginOutcome, LoginService } from '../../kernel/login.js';
 import { accountRoles } from './roles.js';
 import { MGMT_MODULE, type MgmtToken, type MgmtTokens } from './tokens.js';
 
@@ -19,38 +18,29 @@ export const BASIC_CHALLENGE = 'Basic realm="gatehouse", charset="UTF-8"';
 export const noBasicCredentials = () => new GatehouseError('invalid_credentials', { message: INVALID, challenge: BASIC_CHALLENGE, logDetail: 'no Basic credentials' });
 
 /**
- * The face's words for the shared login check's refusals. Unknown user, wrong or no password,
- * inactive account and open stipulations read alike (no account probing); a second factor is
- * named only after the password was right, because LoginService checks it last.
+ * The face's words for a refused login. Unknown user, wrong or no password, inactive account and
+ * open stipulations read alike (no account probing); a second factor is named only after the
+ * password was right, because the kernel asks for it last.
  */
-function asMgmtRefusal(error: unknown, grant: PasswordGrant): unknown {
-  if (!isGatehouseError(error)) return error;
-  const logDetail = error.logDetail ?? error.code;
-  if (error.code === 'totp_missing' || error.code === 'totp_failed') return new GatehouseError('forbidden', { message: 'two-factor authentication required', logDetail });
-  if (error.status === 401) return new GatehouseError('invalid_credentials', { message: INVALID, logDetail, ...(grant === 'client_credentials' ? { challenge: BASIC_CHALLENGE } : {}) });
-  return error;
+function refusal(outcome: Exclude<LoginOutcome, { kind: 'signed-in' }>, grant: PasswordGrant): GatehouseError {
+  if (outcome.kind === 'second-factor-required') return new GatehouseError('forbidden', { message: 'two-factor authentication required', logDetail: 'second factor required' });
+  if (outcome.reason === 'throttled') return new GatehouseError('throttled', { logDetail: outcome.detail, ...(outcome.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: outcome.retryAfterSeconds }) });
+  if (outcome.reason === 'second-factor-failed') return new GatehouseError('forbidden', { message: 'two-factor authentication required', logDetail: outcome.detail });
+  return new GatehouseError('invalid_credentials', { message: INVALID, logDetail: outcome.detail, ...(grant === 'client_credentials' ? { challenge: BASIC_CHALLENGE } : {}) });
 }
 
 /** The two password logins (RFC 6749 §4.4 with the user as the client, and §4.3). */
 export class MgmtPasswordLogin {
   constructor(
-    private readonly store: Store,
-    private readonly auditor: Auditor,
     private readonly login: LoginService,
     private readonly tokens: MgmtTokens,
   ) {}
 
   async signIn(grant: PasswordGrant, username: string, password: string, meta: RequestMeta): Promise<MgmtToken> {
-    let account;
-    try {
-      account = await this.login.assertLogin({ identifier: username, password }, meta, MGMT_MODULE);
-    } catch (error) {
-      const reason = isGatehouseError(error) ? (error.logDetail ?? error.code) : 'unexpected';
-      await this.auditor.record(this.store.audit, meta, { accountId: null, level: 'warn', module: MGMT_MODULE, message: `AUTH_MGMT_LOGIN ${grant} failed: ${reason}`.slice(0, 1000) });
-      throw asMgmtRefusal(error, grant);
-    }
+    const outcome = await this.login.attempt({ identifier: username, password }, { module: MGMT_MODULE, meta, succeeded: `AUTH_MGMT_LOGIN ${grant}`, failed: (detail) => `AUTH_MGMT_LOGIN ${grant} failed: ${detail}` });
+    if (outcome.kind !== 'signed-in') throw refusal(outcome, grant);
+    const { account } = outcome;
     const token = await this.tokens.issue(account, accountRoles(account), meta);
-    await this.auditor.record(this.store.audit, meta, { accountId: account.id, level: 'info', module: MGMT_MODULE, message: `AUTH_MGMT_LOGIN ${grant}` });
     return { ...token, passwordWasNeverChanged: account.passwordChangedAt === null };
   }
 }

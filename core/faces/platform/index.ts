@@ -7,15 +7,18 @@ import type { OAuth2Service } from '../../kernel/oauth2/service.js';
 import type { Store } from '../../kernel/ports.js';
 import type { SessionService } from '../../kernel/sessions.js';
 import type { LoginThrottle } from '../../kernel/throttle.js';
+import type { LoginService } from '../../kernel/login.js';
 import { RateLimiter } from '../../kernel/rate-limit.js';
 import { ApiKeyService } from '../credentials/api-keys.js';
 import { BootstrapService } from './bootstrap.js';
+import { PlatformLocalLogin } from './local-login.js';
 import { OidcLoginService } from './oidc-login.js';
 import { OidcProviderService } from './oidc-provider.js';
 import { WebSessionService } from './web-sessions.js';
 
 export interface PlatformServices {
   bootstrap: BootstrapService;
+  localLogin: PlatformLocalLogin;
   providers: OidcProviderService;
   webSessions: WebSessionService;
   oidcLogin: OidcLoginService;
@@ -34,6 +37,7 @@ export interface PlatformDeps {
   sessions: SessionService;
   oauth2: OAuth2Service;
   throttle: LoginThrottle;
+  login: LoginService;
 }
 
 /** The platform face's rules (QuackStack's auth group) over the shared identity core. */
@@ -43,6 +47,7 @@ export function createPlatformServices(deps: PlatformDeps): PlatformServices {
   const webSessions = new WebSessionService(store, clock, auditor, deps.sessions, { ...config.sessions, enabled: config.platform.webSessionsEnabled });
   return {
     bootstrap: new BootstrapService(store, clock, auditor, deps.accounts, deps.oauth2, deps.throttle, config.accounts),
+    localLogin: new PlatformLocalLogin(deps.login, deps.oauth2),
     providers,
     webSessions,
     oidcLogin: new OidcLoginService(store, clock, box, auditor, providers, webSessions, {

@@ -60,8 +60,9 @@ export class LoginSessionStore {
       ip: meta.ip,
       userAgent: meta.userAgent,
     });
-    const why = request.kind === 'magic-code' ? `Magic code requested${request.clientId ? ` for ${request.clientId}` : ''}` : 'Second factor requested';
-    await this.auditor.record(this.store.audit, meta, { accountId: account?.id ?? null, level: account ? 'info' : 'warn', module: 'auth:portal', message: account ? why : `${why}: no active account (decoy)` });
+    // A password sign-in's second step was audited by the login itself (one row per attempt).
+    const why = `Magic code requested${request.clientId ? ` for ${request.clientId}` : ''}`;
+    if (request.kind === 'magic-code') await this.auditor.record(this.store.audit, meta, { accountId: account?.id ?? null, level: account ? 'info' : 'warn', module: 'auth:portal', message: account ? why : `${why}: no active account (decoy)` });
     if (!account?.email) return { loginSessionId, mail: undefined };
     return { loginSessionId, mail: this.codeMail(account.email, code, loginSessionId, meta) };
   }

@@ -1,10 +1,10 @@
 import type { Auditor, RequestMeta } from '../../kernel/audit.js';
-import { isGatehouseError } from '../../errors.js';
+import { GatehouseError } from '../../errors.js';
 import type { LoginService } from '../../kernel/login.js';
 import type { Account, MailMessage } from '../../kernel/model.js';
 import type { Store } from '../../kernel/ports.js';
 import type { RateLimiter } from '../../kernel/rate-limit.js';
-import { normalizeEmail, normalizeUsername } from '../../kernel/rules.js';
+import { normalizeEmail } from '../../kernel/rules.js';
 import type { LoginThrottle } from '../../kernel/throttle.js';
 import type { TotpService } from '../../kernel/totp.js';
 import { portalErrors } from './errors.js';
@@ -34,7 +34,6 @@ export interface SignInDeps {
 }
 
 export const MAGIC_CODE_DETAIL = 'If the address belongs to an account, a sign-in code has been sent to it.';
-const LOGIN_FAILURES = new Set(['invalid_credentials', 'inactive_account', 'unsatisfied_stipulations']);
 
 /** Portal password sign-in, magic codes, and the second-factor step that completes both. */
 export class PortalSignInService {
@@ -48,25 +47,18 @@ export class PortalSignInService {
 
   async login(email: string, password: string, portalId: string | null | undefined, meta: RequestMeta): Promise<{ reply: PortalToken | TwoFactorRequired; mail?: MailMessage | undefined }> {
     const { store, sessions } = this.deps;
-    let account: Account;
-    let totpEnrolled = false;
-    try {
-      account = await this.deps.login.assertLogin({ identifier: email, password }, meta, 'auth:portal');
-    } catch (error) {
-      if (!isGatehouseError(error)) throw error;
-      if (LOGIN_FAILURES.has(error.code)) throw portalErrors.incorrectCredentials(error.logDetail ?? error.code);
-      // assertLogin only asks for TOTP after the password matched: the portal's 2FA step takes it.
-      if (error.code !== 'totp_missing') throw error;
-      const found = (await store.accounts.findByEmail(normalizeEmail(email))) ?? (await store.accounts.findByUsername(normalizeUsername(email)));
-      if (!found) throw error;
-      account = found;
-      totpEnrolled = true;
-    }
     const portal = await this.portal(portalId);
-    if (portal === 'unknown' || !(await memberOfPortal(store, account.id, portal))) {
-      await this.deps.auditor.record(store.audit, meta, { accountId: account.id, level: 'warn', module: 'auth:portal', message: 'Portal login refused: not a member of the portal' });
-      throw portalErrors.incorrectCredentials('not a member of the portal');
+    const admit = async (account: Account) => (portal !== 'unknown' && (await memberOfPortal(store, account.id, portal)) ? undefined : 'Portal login refused: not a member of the portal');
+    const outcome = await this.deps.login.attempt({ identifier: email, password }, { module: 'auth:portal', meta, admit });
+    if (outcome.kind === 'refused') {
+      if (outcome.reason === 'throttled') throw new GatehouseError('throttled', { logDetail: outcome.detail, ...(outcome.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: outcome.retryAfterSeconds }) });
+      throw portalErrors.incorrectCredentials(outcome.detail);
     }
+    const { account } = outcome;
+    // The kernel asks for TOTP only after the password matched: the portal's 2FA step takes it.
+    const totpEnrolled = outcome.kind === 'second-factor-required';
+    // `admit` refused unknown portals already; this keeps the type honest.
+    if (portal === 'unknown') throw portalErrors.incorrectCredentials('unknown portal');
     if (totpEnrolled || (await store.portal.mfaRequired(account.id))) {
       const started = await sessions.start({ account, email: account.email ?? normalizeEmail(email), organization: portal, kind: 'password-2fa' }, meta);
       return { reply: { detail: '2FA Required', two_fa_required: true, email: account.email ?? normalizeEmail(email), login_session_id: started.loginSessionId }, mail: started.mail };

@@ -1,11 +1,11 @@
 import { GatehouseError } from '../../errors.js';
-import { decodeBasic } from '../../http-basic.js';
+import type { BasicCredentials } from '../presented.js';
 import { ClientRegistry, type OAuth2Client } from './clients.js';
 
 /** What a request offers to authenticate the client (RFC 6749 §2.3.1). */
 export interface ClientCredentials {
-  /** the raw Authorization header, if any */
-  authorization?: string | undefined;
+  /** `Authorization: Basic`, as the server decoded it */
+  basic?: BasicCredentials | 'malformed' | undefined;
   /** body fields */
   clientId?: string | undefined;
   clientSecret?: string | undefined;
@@ -19,9 +19,7 @@ export function invalidClient(basic: boolean, logDetail: string): GatehouseError
 }
 
 /** `Basic base64(urlencode(id) ":" urlencode(secret))` (RFC 6749 §2.3.1 form-encodes both parts). */
-export function parseBasic(header: string | undefined): { id: string; secret: string } | undefined {
-  const basic = decodeBasic(header);
-  if (!basic) return undefined;
+export function clientFromBasic(basic: BasicCredentials): { id: string; secret: string } | undefined {
   try {
     const decode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
     return { id: decode(basic.user), secret: decode(basic.password) };
@@ -36,8 +34,8 @@ export function parseBasic(header: string | undefined): { id: string; secret: st
  * missing secret all answer the same `invalid_client`, so client ids cannot be probed.
  */
 export function authenticateClient(registry: ClientRegistry, credentials: ClientCredentials, options: { allowPublic: boolean }): OAuth2Client {
-  const hasBasic = /^Basic\s/i.test(credentials.authorization ?? '');
-  const basic = hasBasic ? parseBasic(credentials.authorization) : undefined;
+  const hasBasic = credentials.basic !== undefined;
+  const basic = credentials.basic && credentials.basic !== 'malformed' ? clientFromBasic(credentials.basic) : undefined;
   if (hasBasic && !basic) throw invalidClient(true, 'malformed Basic credentials');
   if (basic && credentials.clientSecret !== undefined) throw invalidClient(true, 'both Basic and body credentials');
   if (basic && credentials.clientId !== undefined && credentials.clientId !== basic.id) throw invalidClient(true, 'body client_id differs from Basic');

@@ -69,7 +69,7 @@ export async function issueFirstPartyToken(deps: OAuth2Deps, face: OAuth2Client,
   const client = refresh === undefined ? face : { ...face, settings: { ...face.settings, issueRefreshToken: true, refreshExpiresSeconds: refresh } };
   const response = await deps.store.transaction(async (tx) => {
     const grant = await tx.oauth2.insertGrant({ accountId: account.id, clientId: client.id, scopes, origin: 'first-party', at: now });
-    return deps.tokens.issue(tx, { client, account, grantId: grant.id, scopes, fresh: true, key, ...(options.claims ? { claims: options.claims } : {}) }, meta);
+    return deps.tokens.issue(tx, { client, account, grantId: grant.id, scopes, fresh: true, key, audited: false, ...(options.claims ? { claims: options.claims } : {}) }, meta);
   });
   return { accessToken: response.access_token, expiresIn: response.expires_in, ...(response.refresh_token ? { refreshToken: response.refresh_token } : {}) };
 }

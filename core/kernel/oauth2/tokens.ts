@@ -33,6 +33,8 @@ export interface IssueRequest {
   key: LoadedKey;
   /** extra access-token claims a first-party face adds (the portal's `org`, RFC 8693 `act`) */
   claims?: Readonly<Record<string, unknown>>;
+  /** false for a face's own sign-in: its login already wrote the attempt's one audit row */
+  audited?: boolean;
 }
 
 /**
@@ -50,7 +52,9 @@ export class TokenIssuer {
   async issue(store: Store, request: IssueRequest, meta: RequestMeta): Promise<TokenResponse> {
     const { client, account, grantId, scopes } = request;
     const now = this.clock.now();
-    const audit = (message: string) => this.auditor.record(store.audit, meta, { accountId: account.id, level: 'info', module: 'auth:oauth2', message });
+    const audit = async (message: string) => {
+      if (request.audited !== false) await this.auditor.record(store.audit, meta, { accountId: account.id, level: 'info', module: 'auth:oauth2', message });
+    };
 
     let access: { row: OAuth2Token; jti: string } | undefined;
     if (request.fresh && client.settings.reuseToken) access = await this.reusable(store, client, account, grantId, scopes);

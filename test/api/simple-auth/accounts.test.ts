@@ -137,7 +137,7 @@ describe.each(DATABASES)('simple-auth account switches and stipulations on %s', 
     expect(ok.response.status).toBe(200);
     expect(ok.data).toEqual({ success: true });
     const account = await accountRow(gh.runtime.db, 'ellen');
-    expect(await auditMessages(gh.runtime.db, Number(account!.id))).toEqual(['Account created', 'Unable to validate stipulation token', 'Stipulation token is satisfied']);
+    expect(await auditMessages(gh.runtime.db, Number(account!.id))).toEqual(['Account created', 'Login refused: unsatisfied stipulations', 'Unable to validate stipulation token', 'Stipulation token is satisfied']);
 
     const login = must(await sa.createSession({ client, body: { username: 'ellen', password: 'ellen-password' } }));
     expect(login.response.status).toBe(200);

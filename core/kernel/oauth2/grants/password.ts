@@ -1,4 +1,5 @@
 import { GatehouseError } from '../../../errors.js';
+import type { LoginOutcome } from '../../login.js';
 import { assertScopesAllowed, oauthError, parseScopes } from '../scopes.js';
 import type { GrantHandler } from './types.js';
 
@@ -14,14 +15,9 @@ export const passwordGrant: GrantHandler = {
     if (!client.settings.allowCredentials) throw oauthError('unauthorized_client', 'trading credentials for token is disabled');
     const scopes = parseScopes(params.scope);
     assertScopesAllowed(client, scopes);
-    let account;
-    try {
-      account = await deps.login.assertLogin({ identifier: params.username!, password: params.password!, totp: params.totp }, meta, 'auth:oauth2');
-    } catch (error) {
-      if (!(error instanceof GatehouseError) || error.status !== 401) throw error;
-      const description = error.code === 'invalid_credentials' ? 'invalid username or password' : error.code.replace(/_/g, '-');
-      throw oauthError('invalid_grant', description, error.logDetail ?? error.code);
-    }
+    const outcome = await deps.login.attempt({ identifier: params.username!, password: params.password!, totp: params.totp }, { module: 'auth:oauth2', meta });
+    if (outcome.kind !== 'signed-in') throw refusal(outcome);
+    const { account } = outcome;
     const now = deps.clock.now();
     const key = await deps.keys.signingKey();
     return deps.store.transaction(async (tx) => {
@@ -30,3 +26,11 @@ export const passwordGrant: GrantHandler = {
     });
   },
 };
+
+/** RFC 6749 §5.2: a refused resource-owner login is `invalid_grant`; throttling stays a 429. */
+function refusal(outcome: Exclude<LoginOutcome, { kind: 'signed-in' }>): GatehouseError {
+  if (outcome.kind === 'second-factor-required') return oauthError('invalid_grant', 'totp-missing', 'second factor required');
+  if (outcome.reason === 'throttled') return new GatehouseError('throttled', { logDetail: outcome.detail, ...(outcome.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: outcome.retryAfterSeconds }) });
+  const description = outcome.reason === 'invalid-credentials' ? 'invalid username or password' : outcome.reason === 'second-factor-failed' ? 'totp-failed' : outcome.reason === 'inactive' ? 'inactive-account' : outcome.reason;
+  return oauthError('invalid_grant', description, outcome.detail);
+}
