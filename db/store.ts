@@ -1,20 +1,37 @@
 import type { Knex } from 'knex';
-import type { Store } from '../core/kernel/ports.js';
+import type { KernelStore, TxHandle } from '../core/kernel/ports.js';
 import { translateDbError, translated } from './errors.js';
 import { KnexAccountRepository } from './repositories/accounts.js';
-import { KnexIdTokenUseRepository } from './repositories/id-token-uses.js';
-import { KnexAuditRepository, KnexLoginAttemptRepository, KnexMailOutboxRepository } from './repositories/records.js';
-import { KnexOAuth2Repository } from './repositories/oauth2.js';
 import { KnexCredentialRepository } from './repositories/credentials.js';
-import { KnexCounterRepository, KnexOidcRepository, KnexSetupRepository } from './repositories/platform.js';
-import { KnexPortalRepository } from './repositories/portal.js';
+import { KnexDirectoryRepository } from './repositories/directory.js';
+import { KnexOAuth2Repository } from './repositories/oauth2.js';
 import { KnexRateLimitRepository } from './repositories/rate-limits.js';
+import { KnexAuditRepository, KnexLoginAttemptRepository, KnexMailOutboxRepository } from './repositories/records.js';
 import { KnexSessionRepository } from './repositories/sessions.js';
 import { KnexSigningKeyRepository } from './repositories/signing-keys.js';
 import { KnexOneTimeTokenRepository, KnexStipulationRepository } from './repositories/tokens.js';
+import { KnexUpstreamLinkRepository } from './repositories/upstream-links.js';
 
-/** The core's Store over a Knex executor (the pool, or a transaction: both are a Knex). */
-export function createStore(db: Knex): Store {
+/** The Knex executor behind a unit of work the core handed back (a transaction is a Knex too). */
+export function executorOf(tx: TxHandle): Knex {
+  return tx as unknown as Knex;
+}
+
+/**
+ * A face's own store over the pool, and over a unit of work the kernel started: its repositories
+ * wrapped so driver errors leave them already translated.
+ */
+export function faceStore<S extends object>(db: Knex, create: (executor: Knex) => S): { store: S; within(tx: TxHandle): S } {
+  const build = (executor: Knex) => translatedEach(create(executor));
+  return { store: build(db), within: (tx) => build(executorOf(tx)) };
+}
+
+function translatedEach<S extends object>(store: S): S {
+  return Object.fromEntries(Object.entries(store).map(([name, repository]) => [name, translated(repository as object)])) as S;
+}
+
+/** The kernel's KernelStore over a Knex executor (the pool, or a transaction). */
+export function createKernelStore(db: Knex): KernelStore {
   return {
     accounts: translated(new KnexAccountRepository(db)),
     sessions: translated(new KnexSessionRepository(db)),
@@ -25,16 +42,14 @@ export function createStore(db: Knex): Store {
     outbox: translated(new KnexMailOutboxRepository(db)),
     signingKeys: translated(new KnexSigningKeyRepository(db)),
     oauth2: translated(new KnexOAuth2Repository(db)),
-    setup: translated(new KnexSetupRepository(db)),
-    oidc: translated(new KnexOidcRepository(db)),
-    counters: translated(new KnexCounterRepository(db)),
-    apiCredentials: translated(new KnexCredentialRepository(db)),
     rateLimits: translated(new KnexRateLimitRepository(db)),
-    idTokenUses: translated(new KnexIdTokenUseRepository(db)),
-    portal: translated(new KnexPortalRepository(db)),
-    async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
+    directory: translated(new KnexDirectoryRepository(db)),
+    upstreamLinks: translated(new KnexUpstreamLinkRepository(db)),
+    // API credentials are the credentials face's table; the kernel reads them to authenticate callers.
+    apiKeys: translated(new KnexCredentialRepository(db)),
+    async transaction<T>(work: (store: KernelStore, tx: TxHandle) => Promise<T>): Promise<T> {
       try {
-        return await db.transaction((trx) => work(createStore(trx)));
+        return await db.transaction((trx) => work(createKernelStore(trx), trx as unknown as TxHandle));
       } catch (error) {
         throw translateDbError(error);
       }

@@ -1,26 +1,15 @@
 import type { RequestMeta } from '../core/kernel/audit.js';
-import type { Account, Session } from '../core/kernel/model.js';
-import type { OAuth2Token } from '../core/kernel/oauth2/model.js';
 import type { PresentedCredentials } from '../core/kernel/presented.js';
-import type { Services } from '../core/services.js';
+import type { Principal } from '../core/kernel/principal.js';
 
-/** How the caller proved who they are, as resolved by the face's security schemes. */
-export interface Principal {
-  account: Account;
-  /** the browser session, when the call came with a session cookie */
-  session?: Session;
-  /** the access token's row, when the call came with a bearer token the face resolved to it */
-  accessToken?: OAuth2Token;
-  /** the verified access token's claims, when a face reads its own (the portal's `org`, `act`) */
-  claims?: Readonly<Record<string, unknown>>;
-  via: 'session' | 'shared-key' | 'bearer' | 'api-key';
-  /** set by a face's authenticator that decided administrator rights (e.g. a service account's roles) */
-  admin?: boolean;
-}
+export type { Principal };
 
-/** What every handler gets besides the validated request: the core and the caller. */
-export interface HandlerContext {
-  services: Services;
+/**
+ * What a handler gets besides the validated request: the caller, the request's metadata and its
+ * face's rules. Nothing else: no store, clock, hasher or auditor (those are the rules' business).
+ */
+export interface HandlerContext<Rules = unknown> {
+  rules: Rules;
   meta: RequestMeta;
   /** undefined on anonymous calls */
   principal: Principal | undefined;

@@ -5,6 +5,7 @@
  */
 import { NO_REQUEST } from '../core/kernel/audit.js';
 import { BOOTSTRAP_TTL_DEFAULT } from '../core/faces/platform/bootstrap.js';
+import type { PlatformRules } from '../core/faces/platform/index.js';
 import { runAdminCommand } from './lib/admin-cli.js';
 
 const ttl = Number(process.argv[2] ?? BOOTSTRAP_TTL_DEFAULT);
@@ -13,8 +14,8 @@ if (!Number.isInteger(ttl) || ttl < 60 || ttl > 86400) {
   process.exit(2);
 }
 
-runAdminCommand(async (services, config) => {
-  const { token, expiresAt } = await services.platform.bootstrap.mintToken(undefined, ttl, { ...NO_REQUEST, requestId: 'admin-cli' });
+runAdminCommand(async ({ rulesOf, config }) => {
+  const { token, expiresAt } = await rulesOf<PlatformRules>('platform').bootstrap.mintToken(undefined, ttl, { ...NO_REQUEST, requestId: 'admin-cli' });
   console.log(`bootstrap token (valid until ${expiresAt.toISOString()}, shown once):\n${token}\n`);
   console.log(`create an administrator with it:\ncurl -s ${config.server.publicUrl}/auth/bootstrap/complete -H 'Content-Type: application/json' \\\n  -d '{"username":"admin","password":"<12+ characters>","bootstrap_token":"${token}"}'`);
 });

@@ -5,8 +5,8 @@
  */
 import { runAdminCommand } from './lib/admin-cli.js';
 
-runAdminCommand(async (services) => {
-  const before = (await services.oauth2.keys.keys()).map((k) => k.kid);
-  const kid = await services.oauth2.keys.rotate();
+runAdminCommand(async ({ kernel }) => {
+  const before = (await kernel.oauth2.keys.keys()).map((k) => k.kid);
+  const kid = await kernel.oauth2.keys.rotate();
   console.log(`new signing key ${kid} is active; still published for verification: ${before.join(', ') || 'none'}`);
 });

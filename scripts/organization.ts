@@ -11,13 +11,13 @@ const [command, ...args] = process.argv.slice(2);
 const meta = { ...NO_REQUEST, requestId: 'admin-cli' };
 
 if (command === 'create' && args.length === 1) {
-  runAdminCommand(async (services) => {
-    const organization = await services.portal.organizations.create(args[0]!, meta);
+  runAdminCommand(async ({ kernel }) => {
+    const organization = await kernel.directory.createOrganization(args[0]!, meta);
     console.log(`${organization.uuid}\t${organization.name}`);
   });
 } else if (command === 'member' && args.length === 3) {
-  runAdminCommand(async (services) => {
-    await services.portal.organizations.setMember(args[0]!, args[1]!, args[2]!, meta);
+  runAdminCommand(async ({ kernel }) => {
+    await kernel.directory.setMember(args[0]!, args[1]!, args[2]!, meta);
     console.log(`${args[1]} is now ${args[2]} of ${args[0]}`);
   });
 } else {

@@ -4,26 +4,27 @@ import cookieParser from 'cookie-parser';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { asGatehouseError, GatehouseError } from '../core/errors.js';
-import type { Services } from '../core/services.js';
-import { bindFace, bindSecurityFirst, type FaceBinding } from './bind.js';
+import type { Config } from '../core/config.js';
+import type { Kernel } from '../core/kernel/index.js';
+import { faces as generatedFaces, type FaceName } from '../generated/faces.gen.js';
+import { bindFace, bindSecurityFirst } from './bind.js';
 import { contractFor } from './contract.js';
-import { ERROR_RENDERERS, faceOfPath } from './errors/index.js';
 import { statusOf } from './errors/status.js';
+import type { FaceErrorRenderer } from './errors/types.js';
+import type { MountedFace } from './faces/mount.js';
 import type { Logger } from './log.js';
-import { mountPages } from './pages/index.js';
-import { csrfCookieIssuer } from './security/csrf.js';
 
 export interface AppOptions {
-  services: Services;
-  faces: readonly FaceBinding[];
+  kernel: Kernel;
+  config: Config;
+  faces: readonly MountedFace[];
   logger: Logger;
   /** validate every response against the contract (tests); a violation becomes a logged 500 */
   validateResponses: boolean;
 }
 
 export function buildApp(options: AppOptions): Express {
-  const { services, logger } = options;
-  const { config } = services;
+  const { kernel, config, logger } = options;
   const cookiePolicy = { secure: config.cookies.secure, domain: config.cookies.domain };
   const app = express();
   app.disable('x-powered-by');
@@ -36,20 +37,17 @@ export function buildApp(options: AppOptions): Express {
 
   app.get('/healthz', async (_req, res, next) => {
     try {
-      await services.store.ping();
+      await kernel.ping();
       res.json({ status: 'ok' });
     } catch (error) {
       next(error);
     }
   });
-  // Every browser call of simple-auth gets the double-submit cookie; vouch is called by a reverse
-  // proxy on every proxied request and never returns the cookie, so it gets none.
-  const issueCsrfCookie = csrfCookieIssuer(cookiePolicy);
-  app.use(['/login', '/api/v1'], (req, res, next) => (req.path === '/auth/vouch' ? next() : issueCsrfCookie(req, res, next)));
-  mountPages(app, services);
+  for (const { module, rules } of options.faces) module.mount?.(app, { rules, kernel, cookiePolicy });
 
-  for (const binding of options.faces) bindSecurityFirst(app, binding, { services, cookiePolicy });
-  const mountedPaths = new Set(options.faces.flatMap((f) => Object.values(f.routes).map((r) => r.path)));
+  const bindOptions = { kernel, cookiePolicy };
+  for (const face of options.faces) bindSecurityFirst(app, face, bindOptions);
+  const mountedPaths = new Set(options.faces.flatMap((f) => Object.values(f.module.routes).map((r) => r.path)));
   app.use(
     OpenApiValidator.middleware({
       apiSpec: contractFor(mountedPaths) as never,
@@ -65,10 +63,11 @@ export function buildApp(options: AppOptions): Express {
     }),
   );
   app.use(requireDeclaredBody, refuseInexactIntegers);
-  for (const binding of options.faces) bindFace(app, binding, { services, cookiePolicy });
+  for (const face of options.faces) bindFace(app, face, bindOptions);
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(new GatehouseError('not_found', { logDetail: `no route ${req.method} ${req.path}` })));
-  app.use(errorHandler(logger, operationMatcher(options.faces)));
+  const renderers = new Map(options.faces.map((f) => [f.module.face, f.module.renderError]));
+  app.use(errorHandler(logger, operationMatcher(options.faces), renderers));
   return app;
 }
 
@@ -128,7 +127,7 @@ function refuseInexactIntegers(req: Request, _res: Response, next: NextFunction)
 
 const segmentPattern = (segment: string) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 
-type OperationMatcher = (method: string, path: string) => { operationId: string; face: FaceBinding['face'] } | undefined;
+type OperationMatcher = (method: string, path: string) => { operationId: string; face: FaceName } | undefined;
 
 /**
  * The mounted operation a request is addressed to, from the route tables alone (literal paths win
@@ -136,11 +135,11 @@ type OperationMatcher = (method: string, path: string) => { operationId: string;
  * the binder (a body that does not parse, a path that does not decode) is still answered in its
  * operation's error shape, e.g. RFC 6749 on the OAuth2 endpoints.
  */
-function operationMatcher(faces: readonly FaceBinding[]): OperationMatcher {
-  const table = faces.flatMap((binding) =>
-    Object.entries(binding.routes).map(([operationId, route]) => ({
+function operationMatcher(faces: readonly MountedFace[]): OperationMatcher {
+  const table = faces.flatMap(({ module }) =>
+    Object.entries(module.routes).map(([operationId, route]) => ({
       operationId,
-      face: binding.face,
+      face: module.face,
       method: route.method.toUpperCase(),
       literal: !route.expressPath.includes(':'),
       pattern: new RegExp(`^${route.expressPath.split('/').map(segmentPattern).join('/')}$`),
@@ -178,11 +177,11 @@ function fromFramework(error: unknown): GatehouseError {
   return asGatehouseError(error);
 }
 
-function errorHandler(logger: Logger, operationOf: OperationMatcher) {
+function errorHandler(logger: Logger, operationOf: OperationMatcher, renderers: ReadonlyMap<FaceName, FaceErrorRenderer>) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const domainError = fromFramework(error);
     const addressed = res.locals.face === undefined ? operationOf(req.method, req.path) : undefined;
-    const face = (res.locals.face as ReturnType<typeof faceOfPath> | undefined) ?? addressed?.face ?? faceOfPath(req.path);
+    const face = (res.locals.face as FaceName | undefined) ?? addressed?.face ?? faceOfPath(req.path);
     const fields = { requestId: res.locals.requestId, method: req.method, path: req.path, code: domainError.code, detail: domainError.logDetail, cause: domainError.cause };
     if (statusOf(domainError) >= 500) logger.error('request failed', fields);
     else logger.debug('request refused', fields);
@@ -190,7 +189,21 @@ function errorHandler(logger: Logger, operationOf: OperationMatcher) {
     // A request the validator refused never reached the binder: take the operation from the validator.
     const operationId =
       (res.locals.operationId as string | undefined) ?? (req as Request & { openapi?: { schema?: { operationId?: string } } }).openapi?.schema?.operationId ?? addressed?.operationId;
-    const reply = ERROR_RENDERERS[face](domainError, operationId);
+    const render = renderers.get(face) ?? renderers.get('platform')!;
+    const reply = render(domainError, operationId);
     res.status(reply.status).set(reply.headers).json(reply.body);
   };
+}
+
+const BY_LONGEST_BASE = [...generatedFaces].sort((a, b) => b.basePath.length - a.basePath.length);
+
+/**
+ * The face a request path belongs to (longest base path that prefixes it), so an unknown route or
+ * a validation failure is answered in that face's error shape. Paths under no base path belong to
+ * the platform face, whose base path is `/`.
+ */
+export function faceOfPath(path: string): FaceName {
+  if (path.startsWith('/.well-known/')) return 'wellknown';
+  const face = BY_LONGEST_BASE.find((f) => f.basePath !== '' && (path === f.basePath || path.startsWith(`${f.basePath}/`)));
+  return face?.name ?? 'platform';
 }

@@ -1,24 +1,11 @@
 import type { Express, NextFunction, Request, Response } from 'express';
+import type { Kernel } from '../core/kernel/index.js';
 import type { CookieInstruction } from '../generated/handler-types.gen.js';
-import type { FaceName } from '../generated/faces.gen.js';
 import type { HandlerContext } from '../handlers/context.js';
-import type { Services } from '../core/services.js';
 import { writeCookie, type CookiePolicy } from './cookies.js';
+import type { MountedFace } from './faces/mount.js';
 import { presentedCredentials } from './http-basic.js';
-import type { Authenticator, RouteInfo } from './security/types.js';
-
-/** A face ready to mount: its generated route table, its handler map and its security. */
-export interface FaceBinding {
-  face: FaceName;
-  routes: Readonly<Record<string, RouteInfo>>;
-  handlers: object;
-  authenticate: Authenticator;
-  /**
-   * run the security check before contract validation (401/403 before 400), as a face whose
-   * protected operations must not reveal their request rules to strangers requires
-   */
-  authenticateFirst?: boolean;
-}
+import type { RouteInfo } from './security/types.js';
 
 interface Reply {
   status: number | string;
@@ -33,38 +20,68 @@ type AnyHandler = (input: { body: unknown; query: unknown; path: unknown; header
  * Fails at start-up, not per request (connexion's rule): a mounted face's operationIds and its
  * handlers must be the same set.
  */
-export function assertHandlersMatch(binding: FaceBinding): void {
-  const operations = new Set(Object.keys(binding.routes));
-  const handlers = new Set(Object.keys(binding.handlers));
+export function assertHandlersMatch(face: Pick<MountedFace['module'], 'face' | 'routes' | 'handlers'>): void {
+  const operations = new Set(Object.keys(face.routes));
+  const handlers = new Set(Object.keys(face.handlers));
   const missing = [...operations].filter((id) => !handlers.has(id));
   const extra = [...handlers].filter((id) => !operations.has(id));
   if (missing.length || extra.length) {
-    throw new Error(`${binding.face}: handlers do not match the contract (missing: ${missing.join(', ') || 'none'}; unknown: ${extra.join(', ') || 'none'})`);
+    throw new Error(`${face.face}: handlers do not match the contract (missing: ${missing.join(', ') || 'none'}; unknown: ${extra.join(', ') || 'none'})`);
   }
 }
 
 export interface BindOptions {
-  services: Services;
+  kernel: Kernel;
   cookiePolicy: CookiePolicy;
+}
+
+const CONTEXT = 'gatehouse.context';
+
+/**
+ * The request's context, built once: metadata, cookies and the Authorization header decoded once,
+ * the face's rules. The security check and the handler of one request share it.
+ */
+function contextOf(req: Request, res: Response, face: MountedFace): HandlerContext {
+  const existing = res.locals[CONTEXT] as HandlerContext | undefined;
+  if (existing) return existing;
+  const ctx: HandlerContext = {
+    rules: face.rules,
+    meta: { requestId: String(res.locals.requestId ?? ''), ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null },
+    principal: undefined,
+    cookies: (req.cookies ?? {}) as Record<string, string>,
+    credentials: presentedCredentials(req.get('authorization')),
+    requestHeaders: req.headers,
+    secure: req.secure,
+  };
+  res.locals[CONTEXT] = ctx;
+  return ctx;
+}
+
+/** Runs the face's authenticator once per request and keeps its principal in the context. */
+async function authenticateOnce(req: Request, res: Response, face: MountedFace, route: RouteInfo, options: BindOptions): Promise<HandlerContext> {
+  const ctx = contextOf(req, res, face);
+  if (res.locals.authenticated) return ctx;
+  ctx.principal = await face.module.authenticate(req, route, { kernel: options.kernel, rules: face.rules, meta: ctx.meta, cookies: ctx.cookies, credentials: ctx.credentials });
+  res.locals.authenticated = true;
+  return ctx;
 }
 
 /**
  * For faces that authenticate first: registers, ahead of the contract validator, a check per
  * protected operation whose result the operation's binding then uses.
  */
-export function bindSecurityFirst(app: Express, binding: FaceBinding, options: BindOptions): void {
-  if (!binding.authenticateFirst) return;
-  for (const [operationId, route] of Object.entries(binding.routes)) {
+export function bindSecurityFirst(app: Express, face: MountedFace, options: BindOptions): void {
+  if (!face.module.authenticateFirst) return;
+  for (const [operationId, route] of Object.entries(face.module.routes)) {
     if (route.security.length === 0) continue;
     const method = route.method as 'get' | 'post' | 'put' | 'delete' | 'patch';
     app[method](route.expressPath, async (req: Request, res: Response, next: NextFunction) => {
-      res.locals.face = binding.face;
+      res.locals.face = face.module.face;
       // A body the validator then refuses before naming the operation (415) is still answered in
       // the operation's own words.
       res.locals.operationId = operationId;
       try {
-        res.locals.principal = await binding.authenticate(req, route, contextFor(req, res, options.services));
-        res.locals.authenticated = true;
+        await authenticateOnce(req, res, face, route, options);
         next();
       } catch (error) {
         next(error);
@@ -74,18 +91,17 @@ export function bindSecurityFirst(app: Express, binding: FaceBinding, options: B
 }
 
 /** Registers every operation of a face on the app (not a Router: the validator's coercion needs it). */
-export function bindFace(app: Express, binding: FaceBinding, options: BindOptions): void {
-  assertHandlersMatch(binding);
-  const handlers = binding.handlers as Record<string, AnyHandler>;
-  for (const [operationId, route] of Object.entries(binding.routes)) {
+export function bindFace(app: Express, face: MountedFace, options: BindOptions): void {
+  assertHandlersMatch(face.module);
+  const handlers = face.module.handlers as Record<string, AnyHandler>;
+  for (const [operationId, route] of Object.entries(face.module.routes)) {
     const handler = handlers[operationId]!;
     const method = route.method as 'get' | 'post' | 'put' | 'delete' | 'patch';
     app[method](route.expressPath, async (req: Request, res: Response, next: NextFunction) => {
-      res.locals.face = binding.face;
+      res.locals.face = face.module.face;
       res.locals.operationId = operationId;
       try {
-        const ctx = contextFor(req, res, options.services);
-        ctx.principal = res.locals.authenticated ? (res.locals.principal as HandlerContext['principal']) : await binding.authenticate(req, route, ctx);
+        const ctx = await authenticateOnce(req, res, face, route, options);
         const reply = await handler({
           body: req.body,
           query: req.query,
@@ -99,18 +115,6 @@ export function bindFace(app: Express, binding: FaceBinding, options: BindOption
       }
     });
   }
-}
-
-function contextFor(req: Request, res: Response, services: Services): HandlerContext {
-  return {
-    services,
-    meta: { requestId: String(res.locals.requestId ?? ''), ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null },
-    principal: undefined,
-    cookies: (req.cookies ?? {}) as Record<string, string>,
-    credentials: presentedCredentials(req.get('authorization')),
-    requestHeaders: req.headers,
-    secure: req.secure,
-  };
 }
 
 function writeReply(req: Request, res: Response, reply: Reply, policy: CookiePolicy): void {

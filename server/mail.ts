@@ -2,7 +2,7 @@ import nodemailer from 'nodemailer';
 import type { Clock } from '../core/clock.js';
 import type { Mailer } from '../core/kernel/mail.js';
 import type { MailMessage } from '../core/kernel/model.js';
-import type { Store } from '../core/kernel/ports.js';
+import type { KernelStore } from '../core/kernel/ports.js';
 import type { Logger } from './log.js';
 
 /** SMTP through nodemailer (STARTTLS where the server offers it). */
@@ -19,7 +19,7 @@ export function smtpMailer(url: string, from: string): Mailer {
  * Without SMTP settings mail is not lost: it lands in the mail_outbox table and the log says
  * that it did (the body, which may hold a sign-in link, only at debug level).
  */
-export function outboxMailer(store: Store, clock: Clock, logger: Logger): Mailer {
+export function outboxMailer(store: KernelStore, clock: Clock, logger: Logger): Mailer {
   return {
     async send(message: MailMessage) {
       await store.outbox.insert(message, clock.now());

@@ -4,6 +4,7 @@
  * embedded SQLite file.
  */
 import { ConfigError } from '../core/config.js';
+import type { PlatformRules } from '../core/faces/platform/index.js';
 import { loadConfig } from './load-config.js';
 import { createRuntime } from './runtime.js';
 
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   const runtime = await createRuntime(config);
   const { url } = await runtime.listen();
   runtime.logger.info('Gatehouse is listening', { url, database: config.database.url ? 'mysql' : config.database.sqlitePath });
-  if (await runtime.services.platform.bootstrap.isFresh()) {
+  if (await runtime.rulesOf<PlatformRules>('platform').bootstrap.isFresh()) {
     runtime.logger.info(
       `fresh install: create the first administrator (no token needed for this first one) with\n` +
         `  curl -s ${config.server.publicUrl}/auth/bootstrap/complete -H 'Content-Type: application/json' -d '{"username":"admin","password":"<12+ characters>"}'\n` +

@@ -5,11 +5,12 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import { SecretBox } from '../core/crypto.js';
 import type { Mailer } from '../core/kernel/mail.js';
-import { createServices, type Services } from '../core/services.js';
+import { createKernel, type Kernel } from '../core/kernel/index.js';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
-import { createStore } from '../db/store.js';
+import { createKernelStore } from '../db/store.js';
 import { buildApp } from './app.js';
-import { mountedFaces } from './faces.js';
+import { FACES } from './faces/index.js';
+import { buildFaces, type MountedFace } from './faces/mount.js';
 import { createLogger, type Logger } from './log.js';
 import { outboxMailer, smtpMailer } from './mail.js';
 import { loadMasterKey } from './master-key.js';
@@ -26,7 +27,11 @@ export interface RuntimeOptions {
 export interface Runtime {
   app: Express;
   db: Knex;
-  services: Services;
+  kernel: Kernel;
+  /** each face's rules by face name (tests and admin commands reach a face's rules here) */
+  faces: ReadonlyMap<string, MountedFace>;
+  /** one face's rules (admin commands and tests use them; the type is the caller's to name) */
+  rulesOf<Rules>(face: string): Rules;
   logger: Logger;
   listen(): Promise<{ server: Server; url: string }>;
   close(): Promise<void>;
@@ -38,18 +43,25 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const clock = options.clock ?? systemClock;
   const db = options.db ?? openDatabase({ ...config.database, log: logger });
   await migrateToLatest(db);
-  const store = createStore(db);
+  const store = createKernelStore(db);
   const box = new SecretBox(loadMasterKey(config, logger));
   const mailer = options.mailer ?? (config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : outboxMailer(store, clock, logger));
-  const services = createServices({ store, clock, config, box, mailer, onMailError: (error) => logger.error('mail not sent', { error }) });
+  const kernel = createKernel({ store, clock, config, box, mailer, onMailError: (error) => logger.error('mail not sent', { error }) });
   // Fail at start-up, not on the first token request: a wrong master key cannot open the keys.
-  await services.oauth2.keys.keys();
-  const app = buildApp({ services, faces: mountedFaces(config), logger, validateResponses: options.validateResponses ?? false });
+  await kernel.oauth2.keys.keys();
+  const faces = buildFaces(FACES, { kernel, db, config });
+  const app = buildApp({ kernel, config, faces, logger, validateResponses: options.validateResponses ?? false });
   let server: Server | undefined;
   return {
     app,
     db,
-    services,
+    kernel,
+    faces: new Map(faces.map((f) => [f.module.face, f])),
+    rulesOf<Rules>(face: string): Rules {
+      const mounted = faces.find((f) => f.module.face === face);
+      if (!mounted) throw new Error(`no face ${face} is mounted`);
+      return mounted.rules as Rules;
+    },
     logger,
     listen() {
       return new Promise((resolve, reject) => {

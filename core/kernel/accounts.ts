@@ -5,8 +5,10 @@ import { randomAlphanumeric, sha256Hex } from '../crypto.js';
 import { GatehouseError, isGatehouseError } from '../errors.js';
 import type { Account, MailMessage } from './model.js';
 import type { PasswordHasher } from './passwords.js';
-import type { Store } from './ports.js';
+import type { KernelStore } from './ports.js';
+import { grantsSystemAdmin } from './api-keys.js';
 import { signOutEverywhere } from './sessions.js';
+import type { PreparedPassword } from './unit.js';
 import { assertCredentialRules, normalizeEmail, normalizeUsername, type CredentialRules } from './rules.js';
 
 export interface AccountSettings extends CredentialRules {
@@ -38,7 +40,7 @@ export function isAdministrator(account: Account): boolean {
 
 export class AccountService {
   constructor(
-    private readonly store: Store,
+    private readonly store: KernelStore,
     private readonly clock: Clock,
     private readonly passwords: PasswordHasher,
     private readonly auditor: Auditor,
@@ -89,8 +91,47 @@ export class AccountService {
     return (await this.store.accounts.findByUsername(normalizeUsername(username))) !== undefined;
   }
 
-  async byUuid(uuid: string): Promise<Account | undefined> {
-    return this.store.accounts.findByUuid(uuid);
+  byId(id: number): Promise<Account | undefined> {
+    return this.store.accounts.findById(id);
+  }
+
+  byUuid(uuid: string): Promise<Account | undefined> {
+    return this.store.accounts.findByUuid(uuid.trim().toLowerCase());
+  }
+
+  byEmail(email: string): Promise<Account | undefined> {
+    return this.store.accounts.findByEmail(normalizeEmail(email));
+  }
+
+  /** A username or an email, whichever names an account. */
+  async byUsernameOrEmail(identifier: string): Promise<Account | undefined> {
+    return (await this.store.accounts.findByUsername(normalizeUsername(identifier))) ?? (await this.store.accounts.findByEmail(normalizeEmail(identifier)));
+  }
+
+  /** True once any account exists (the first administrator needs no bootstrap token before that). */
+  anyExists(): Promise<boolean> {
+    return this.store.accounts.exists();
+  }
+
+  /** Another account already shows this name (compared lower-cased). */
+  displayNameTaken(displayName: string): Promise<boolean> {
+    return this.store.accounts.displayNameTaken(displayName);
+  }
+
+  /**
+   * An administrator of the whole service: the admin flag or the `admin` role, or a service
+   * account whose service credential grants `admin` in `system` (its roles are read at every
+   * call, so a demotion applies to the next one).
+   */
+  async isAdministrator(account: Account): Promise<boolean> {
+    if (isAdministrator(account)) return true;
+    const service = await this.store.apiKeys.findServiceCredentialOf(account.id);
+    return service !== undefined && grantsSystemAdmin(service.namespaceRoles);
+  }
+
+  /** Signs the account out everywhere at once: every session of every face and every grant. */
+  async signOutEverywhere(account: Account): Promise<void> {
+    await this.store.transaction((tx) => signOutEverywhere(tx, account.id, this.clock.now()));
   }
 
   /**
@@ -117,6 +158,12 @@ export class AccountService {
     });
   }
 
+  /** Checks a new password against the rules and hashes it, before any transaction opens. */
+  async preparePassword(password: string): Promise<PreparedPassword> {
+    assertCredentialRules(this.settings, { password });
+    return { hash: await this.passwords.hash(password) };
+  }
+
   /** Satisfies an account's stipulation with the token that was mailed for it. */
   async satisfyStipulation(account: Account, token: string, meta: RequestMeta): Promise<void> {
     const ok = await this.store.stipulations.satisfy(account.id, sha256Hex(token.trim()), this.clock.now());
@@ -127,9 +174,6 @@ export class AccountService {
     await this.auditor.record(this.store.audit, meta, { accountId: account.id, level: 'info', module: 'account', message: 'Stipulation token is satisfied' });
   }
 
-  auditTrail(account: Account, offset: number, limit: number) {
-    return this.store.audit.listForAccount(account.id, offset, limit);
-  }
 }
 
 function verificationMail(publicUrl: string, to: string, accountUuid: string, token: string): MailMessage {

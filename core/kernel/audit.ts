@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { AuditLevel } from './model.js';
+import type { AuditLevel, AuditRecord } from './model.js';
 import type { AuditRepository } from './ports.js';
 
 /** Who caused an event: carried from the request into every audit row. */
@@ -26,5 +26,27 @@ export class Auditor {
 
   async record(repo: AuditRepository, meta: RequestMeta, event: AuditEvent): Promise<void> {
     await repo.append({ ...event, at: this.clock.now(), requestId: meta.requestId, ip: meta.ip });
+  }
+}
+
+/** The audit trail over one store: what faces write their security events with. */
+export class AuditTrail {
+  constructor(
+    private readonly repo: AuditRepository,
+    private readonly auditor: Auditor,
+  ) {}
+
+  record(meta: RequestMeta, event: AuditEvent): Promise<void> {
+    return this.auditor.record(this.repo, meta, event);
+  }
+
+  /** The same trail writing through a transaction's repository. */
+  within(repo: AuditRepository): AuditTrail {
+    return new AuditTrail(repo, this.auditor);
+  }
+
+  /** The account's records, newest first (simple-auth's /account/audit). */
+  forAccount(accountId: number, offset: number, limit: number): Promise<AuditRecord[]> {
+    return this.repo.listForAccount(accountId, offset, limit);
   }
 }

@@ -2,7 +2,7 @@ import type { Auditor, RequestMeta } from './audit.js';
 import { GatehouseError } from '../errors.js';
 import type { Account } from './model.js';
 import type { PasswordHasher } from './passwords.js';
-import type { Store } from './ports.js';
+import type { KernelStore } from './ports.js';
 import { normalizeEmail, normalizeUsername } from './rules.js';
 import type { LoginThrottle } from './throttle.js';
 import type { TotpService } from './totp.js';
@@ -53,7 +53,7 @@ export type LoginOutcome =
  */
 export class LoginService {
   constructor(
-    private readonly store: Store,
+    private readonly store: KernelStore,
     private readonly passwords: PasswordHasher,
     private readonly throttle: LoginThrottle,
     private readonly totp: TotpService,
@@ -64,7 +64,7 @@ export class LoginService {
     const key = normalizeUsername(attempt.identifier);
     const { store } = this;
     const { meta } = context;
-    const throttled = await this.throttle.refusal(store.loginAttempts, key, meta.ip);
+    const throttled = await this.throttle.refusal(key, meta.ip);
     if (throttled) return { kind: 'refused', reason: 'throttled', detail: throttled.detail, retryAfterSeconds: throttled.retryAfterSeconds };
 
     const account = await this.find(attempt.identifier);
@@ -72,7 +72,7 @@ export class LoginService {
     const audit = (message: string, level: 'info' | 'warn' = 'warn') => this.auditor.record(store.audit, meta, { accountId: account?.id ?? null, level, module: context.module, message });
     const refuse = async (reason: LoginRefusal, detail: string, message: string, failure?: string): Promise<LoginOutcome> => {
       // A right password is no failed guess: stipulations wait for the mailed token, admission for an operator.
-      if (failure) await this.throttle.recordFailure(store.loginAttempts, key, meta.ip, failure);
+      if (failure) await this.throttle.recordFailure(key, meta.ip, failure);
       // The attempted name is not written down: people type passwords into the username field.
       await audit(context.failed?.(detail) ?? message);
       return { kind: 'refused', reason, detail };
@@ -91,7 +91,7 @@ export class LoginService {
       }
       if (!(await this.totp.verifyAndConsume(store.accounts, account, attempt.totp))) return refuse('second-factor-failed', 'wrong or replayed TOTP code', 'TOTP Rejected', 'totp_failed');
     }
-    await this.throttle.recordSuccess(store.loginAttempts, key);
+    await this.throttle.recordSuccess(key);
     await audit(context.succeeded ?? 'Login Successful', 'info');
     return { kind: 'signed-in', account };
   }

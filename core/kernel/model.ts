@@ -15,14 +15,19 @@ export interface Account {
   passwordChangedAt: Date | null;
   totpSecretSealed: string | null;
   totpLastStep: number | null;
+  /** a portal password sign-in needs a second factor even without TOTP (emailed code or approval) */
+  mfaRequired: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
 
 export type SessionSource = 'login' | 'onetime' | 'oidc' | 'account-create';
 
-/** Which face's cookie a browser session belongs to (one table serves all). */
-export type SessionKind = 'simple-auth' | 'platform-ui' | 'portal';
+/**
+ * Which face's cookie a browser session belongs to (one table serves all): each face names its
+ * own kind (`simple-auth`, `platform-ui`, …), and a session of one kind is unknown to another.
+ */
+export type SessionKind = string;
 
 export interface Session {
   id: number;
@@ -70,4 +75,37 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+}
+
+export interface Organization {
+  id: number;
+  uuid: string;
+  name: string;
+}
+
+export interface Membership {
+  organization: Organization;
+  role: string;
+}
+
+export interface NamespaceRole {
+  namespace: string;
+  role: string;
+}
+
+/** An API credential as the kernel sees it when a caller presents its secret. */
+export interface ApiKeyRecord {
+  id: number;
+  uuid: string;
+  name: string;
+  namespace: string;
+  /** user (an account's own), service (a service account's), scim (the tenant's SCIM token) */
+  family: string;
+  type: string;
+  /** the account whose authority the credential carries */
+  accountId: number;
+  enabled: boolean;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  namespaceRoles: NamespaceRole[];
 }

@@ -3,7 +3,7 @@ import { addSeconds, type Clock } from '../clock.js';
 import { randomToken, sha256Hex } from '../crypto.js';
 import { GatehouseError } from '../errors.js';
 import type { Account, MailMessage } from './model.js';
-import type { Store } from './ports.js';
+import type { KernelStore } from './ports.js';
 import { normalizeEmail } from './rules.js';
 
 export interface OneTimeSettings {
@@ -14,7 +14,7 @@ export interface OneTimeSettings {
 /** One-time login links: 256-bit tokens, stored hashed, consumed by one conditional UPDATE. */
 export class OneTimeLoginService {
   constructor(
-    private readonly store: Store,
+    private readonly store: KernelStore,
     private readonly clock: Clock,
     private readonly auditor: Auditor,
     private readonly settings: OneTimeSettings,

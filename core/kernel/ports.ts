@@ -1,8 +1,5 @@
-import type { CredentialRepository } from '../faces/credentials/ports.js';
-import type { CounterRepository, OidcRepository, SetupRepository } from '../faces/platform/ports.js';
-import type { PortalRepository } from '../faces/portal/ports.js';
 import type { GrantOrigin, NewOAuth2Token, OAuth2Grant, OAuth2Token, OAuth2TokenType, SigningKeyRecord } from './oauth2/model.js';
-import type { Account, AuditRecord, MailMessage, OneTimePurpose, OneTimeToken, Session, SessionKind, SessionSource, Stipulation } from './model.js';
+import type { Account, ApiKeyRecord, AuditRecord, MailMessage, Membership, OneTimePurpose, OneTimeToken, Organization, Session, SessionKind, SessionSource, Stipulation } from './model.js';
 
 /**
  * The storage the identity rules need. db/ implements it over Knex; core never sees SQL.
@@ -31,6 +28,8 @@ export interface AccountRepository {
   /** another account already shows this name (compared lower-cased) */
   displayNameTaken(displayName: string): Promise<boolean>;
   setPassword(id: number, passwordHash: string, at: Date): Promise<void>;
+  /** deletes the account and what hangs on it (its roles; other rows cascade) */
+  delete(id: number): Promise<void>;
   setTotpSecret(id: number, sealed: string | null, at: Date): Promise<void>;
   /**
    * Records that TOTP step `step` was accepted, only if no later-or-equal step was accepted before
@@ -143,18 +142,43 @@ export interface RateLimitRepository {
   prune(before: Date): Promise<void>;
 }
 
-export interface IdTokenUseRepository {
-  /**
-   * Records that the upstream ID token with this key was exchanged: an INSERT on the unique key,
-   * true for exactly one presentation even when several instances race (false: a replay).
-   */
-  claim(tokenKey: string, expiresAt: Date, at: Date): Promise<boolean>;
-  /** forgets uses of tokens that expired before `before` (they cannot be presented again) */
-  prune(before: Date): Promise<void>;
+/** Organizations with memberships, and credential namespaces: the directory every face shares. */
+export interface DirectoryRepository {
+  insertOrganization(organization: { uuid: string; name: string; at: Date }): Promise<Organization>;
+  /** adds the account to the organization, or changes its role there */
+  setMembership(organizationId: number, accountId: number, role: string, at: Date): Promise<void>;
+  organizationByUuid(uuid: string): Promise<Organization | undefined>;
+  organizationById(id: number): Promise<Organization | undefined>;
+  /** the account's memberships, oldest first (the first is the default organization) */
+  memberships(accountId: number): Promise<Membership[]>;
+  namespaceExists(name: string): Promise<boolean>;
+  /** the organization names among `names` that do not exist */
+  missingOrganizations(names: readonly string[]): Promise<string[]>;
 }
 
-/** All repositories over one executor (the pool, or one transaction). */
-export interface Store {
+/** Accounts linked to an upstream identity (issuer, subject): OIDC logins of any face. */
+export interface UpstreamLinkRepository {
+  findLinkedAccountId(issuer: string, subject: string): Promise<number | undefined>;
+  link(issuer: string, subject: string, accountId: number, at: Date): Promise<void>;
+}
+
+/** The API credentials that authenticate callers (the credentials face issues them; every face accepts them). */
+export interface ApiKeyRepository {
+  findByHash(tokenHash: string): Promise<ApiKeyRecord | undefined>;
+  /** the service credential whose service account this is, if any */
+  findServiceCredentialOf(accountId: number): Promise<ApiKeyRecord | undefined>;
+}
+
+/**
+ * A unit of work in progress, opaque to the core: a face passes it to its own store so that its
+ * writes and the kernel's share one transaction.
+ */
+export interface TxHandle {
+  readonly __transaction: unique symbol;
+}
+
+/** The kernel's tables, over one executor (the pool, or one transaction). */
+export interface KernelStore {
   accounts: AccountRepository;
   sessions: SessionRepository;
   oneTimeTokens: OneTimeTokenRepository;
@@ -164,16 +188,12 @@ export interface Store {
   outbox: MailOutboxRepository;
   signingKeys: SigningKeyRepository;
   oauth2: OAuth2Repository;
-  setup: SetupRepository;
-  oidc: OidcRepository;
-  counters: CounterRepository;
-  /** every credential kind of the credentials face (API tokens, certificates, service credentials, SCIM token) */
-  apiCredentials: CredentialRepository;
   rateLimits: RateLimitRepository;
-  idTokenUses: IdTokenUseRepository;
-  portal: PortalRepository;
+  directory: DirectoryRepository;
+  upstreamLinks: UpstreamLinkRepository;
+  apiKeys: ApiKeyRepository;
   /** runs `work` in one transaction; everything it wrote is rolled back if it throws */
-  transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
+  transaction<T>(work: (store: KernelStore, tx: TxHandle) => Promise<T>): Promise<T>;
   /** cheap round trip, for the health check */
   ping(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { addSeconds, type Clock } from '../clock.js';
 import { randomToken, sha256Hex } from '../crypto.js';
 import type { Account, Session, SessionKind, SessionSource } from './model.js';
-import type { Store } from './ports.js';
+import type { KernelStore } from './ports.js';
 import type { RequestMeta } from './audit.js';
 
 export interface SessionSettings {
@@ -20,13 +20,13 @@ export interface LiveSession {
  */
 export class SessionService {
   constructor(
-    private readonly store: Store,
+    private readonly store: KernelStore,
     private readonly clock: Clock,
     private readonly settings: SessionSettings,
   ) {}
 
   /** A new session (and so a new session id) on every login: no session fixation. */
-  async start(account: Account, kind: SessionKind, source: SessionSource, meta: RequestMeta, store: Store = this.store): Promise<{ token: string; session: Session }> {
+  async start(account: Account, kind: SessionKind, source: SessionSource, meta: RequestMeta, store: KernelStore = this.store): Promise<{ token: string; session: Session }> {
     const token = randomToken(32);
     const now = this.clock.now();
     const absoluteExpiresAt = addSeconds(now, this.settings.absoluteSeconds);
@@ -62,6 +62,21 @@ export class SessionService {
     return { session, account };
   }
 
+  /** Ends one session (a logout); an ended one stays ended. */
+  async revoke(session: Session): Promise<void> {
+    await this.store.sessions.revoke(session.id, this.clock.now());
+  }
+
+  /** Sessions of the kind that are not revoked, idle-expired or past their absolute expiry. */
+  countActive(kind: SessionKind): Promise<number> {
+    return this.store.sessions.countActive(kind, this.clock.now());
+  }
+
+  /** Deletes the kind's revoked and expired sessions (the reaper); returns how many. */
+  reap(kind: SessionKind): Promise<number> {
+    return this.store.sessions.deleteEnded(kind, this.clock.now());
+  }
+
   async end(token: string): Promise<Session | undefined> {
     const session = await this.store.sessions.findByTokenHash(sha256Hex(token));
     if (session && !session.revokedAt) await this.store.sessions.revoke(session.id, this.clock.now());
@@ -90,7 +105,7 @@ function earliest(a: Date, b: Date): Date {
  * and refresh token dies with it on every instance. Password changes and resets, and revoke-all,
  * all mean this; a stolen session or token must not survive them.
  */
-export async function signOutEverywhere(store: Store, accountId: number, at: Date, keepSessionId?: number): Promise<void> {
+export async function signOutEverywhere(store: KernelStore, accountId: number, at: Date, keepSessionId?: number): Promise<void> {
   await store.sessions.revokeAllForAccount(accountId, at, keepSessionId === undefined ? {} : { keepId: keepSessionId });
   await store.oauth2.revokeGrantsFor(accountId, undefined, at);
 }

@@ -3,7 +3,7 @@ import type { Auditor, RequestMeta } from './audit.js';
 import type { Clock } from '../clock.js';
 import { GatehouseError } from '../errors.js';
 import type { Account } from './model.js';
-import type { Store } from './ports.js';
+import type { KernelStore } from './ports.js';
 import { normalizeEmail, normalizeUsername, type CredentialRules } from './rules.js';
 
 export interface UpstreamIdentity {
@@ -23,7 +23,7 @@ export interface UpstreamIdentity {
  * platform web UI's OpenID provider, the mgmt face's Okta); `module` names the face in the audit.
  */
 export async function accountForUpstream(
-  store: Store,
+  store: KernelStore,
   clock: Clock,
   auditor: Auditor,
   rules: CredentialRules,
@@ -35,7 +35,7 @@ export async function accountForUpstream(
   // same username or email) collide on a unique key: the loser looks again and now finds the
   // winner's link, username or email, instead of failing the login with a conflict.
   for (let attempt = 1; ; attempt++) {
-    const linked = await store.oidc.findLinkedAccountId(who.issuer, who.subject);
+    const linked = await store.upstreamLinks.findLinkedAccountId(who.issuer, who.subject);
     if (linked !== undefined) return store.accounts.findById(linked);
     try {
       return await linkNewIdentity(store, clock, auditor, rules, who, meta, module);
@@ -45,7 +45,7 @@ export async function accountForUpstream(
   }
 }
 
-function linkNewIdentity(store: Store, clock: Clock, auditor: Auditor, rules: CredentialRules, who: UpstreamIdentity, meta: RequestMeta, module: string): Promise<Account> {
+function linkNewIdentity(store: KernelStore, clock: Clock, auditor: Auditor, rules: CredentialRules, who: UpstreamIdentity, meta: RequestMeta, module: string): Promise<Account> {
   return store.transaction(async (tx) => {
     const now = clock.now();
     const email = who.email ? normalizeEmail(who.email) : null;
@@ -64,13 +64,13 @@ function linkNewIdentity(store: Store, clock: Clock, auditor: Auditor, rules: Cr
       });
       await auditor.record(tx.audit, meta, { accountId: account.id, level: 'info', module, message: `Account created from OIDC issuer ${who.issuer}` });
     }
-    await tx.oidc.link(who.issuer, who.subject, account.id, now);
+    await tx.upstreamLinks.link(who.issuer, who.subject, account.id, now);
     return account;
   });
 }
 
 /** preferred_username, else the email's local part, shaped to the username rules and made unique. */
-async function freeUsername(store: Store, rules: CredentialRules, who: UpstreamIdentity): Promise<string> {
+async function freeUsername(store: KernelStore, rules: CredentialRules, who: UpstreamIdentity): Promise<string> {
   const wanted = normalizeUsername(who.preferredUsername ?? who.email?.split('@')[0] ?? 'user');
   let base = wanted.replace(/[^a-z0-9._-]/g, '').replace(/^[^a-z]+/, '');
   if (base.length < rules.usernameMinLength || !rules.usernameRegex.test(base)) base = `user${base}`.slice(0, rules.usernameMaxLength);
@@ -80,4 +80,18 @@ async function freeUsername(store: Store, rules: CredentialRules, who: UpstreamI
     if (!(await store.accounts.findByUsername(candidate))) return candidate;
   }
   return `user-${randomUUID().slice(0, 8)}`;
+}
+
+/** The kernel's upstream-account capability: which local account an upstream identity signs in as. */
+export class UpstreamAccounts {
+  constructor(
+    private readonly store: KernelStore,
+    private readonly clock: Clock,
+    private readonly auditor: Auditor,
+    private readonly rules: CredentialRules,
+  ) {}
+
+  accountFor(who: UpstreamIdentity, meta: RequestMeta, module: string): Promise<Account | undefined> {
+    return accountForUpstream(this.store, this.clock, this.auditor, this.rules, who, meta, module);
+  }
 }

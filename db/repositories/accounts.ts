@@ -15,6 +15,7 @@ export interface DbAccountRow {
   password_changed_at: unknown;
   totp_secret: string | null;
   totp_last_step: number | string | null;
+  mfa_required: number | boolean | null;
   created_at: unknown;
   updated_at: unknown;
 }
@@ -33,6 +34,7 @@ export function toAccount(row: DbAccountRow, roles: string[]): Account {
     passwordChangedAt: toDateOrNull(row.password_changed_at),
     totpSecretSealed: row.totp_secret,
     totpLastStep: toNumberOrNull(row.totp_last_step),
+    mfaRequired: toBool(row.mfa_required),
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
   };
@@ -98,6 +100,11 @@ export class KnexAccountRepository implements AccountRepository {
 
   async setPassword(id: number, passwordHash: string, at: Date): Promise<void> {
     await this.db('accounts').where({ id }).update({ password_hash: passwordHash, password_changed_at: at, updated_at: at });
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.db('account_roles').where({ account_id: id }).delete();
+    await this.db('accounts').where({ id }).delete();
   }
 
   async setTotpSecret(id: number, sealed: string | null, at: Date): Promise<void> {

@@ -136,24 +136,12 @@ export class KnexCredentialRepository implements CredentialRepository {
     return (await this.db('api_credentials').where({ id }).delete()) === 1;
   }
 
-  async deleteServiceAccount(accountId: number): Promise<void> {
+  async deleteOwnedBy(accountId: number): Promise<void> {
     await this.db('api_credentials').where({ account_id: accountId }).delete();
-    await this.db('account_roles').where({ account_id: accountId }).delete();
-    await this.db('accounts').where({ id: accountId }).delete();
   }
 
   async deleteFamily(namespace: string, family: CredentialFamily): Promise<number> {
     return this.db('api_credentials').where({ namespace, family }).delete();
-  }
-
-  async namespaceExists(name: string): Promise<boolean> {
-    return (await this.db('namespaces').where({ name }).first('id')) !== undefined;
-  }
-
-  async missingOrganizations(names: readonly string[]): Promise<string[]> {
-    if (names.length === 0) return [];
-    const found = new Set((await this.db('organizations').whereIn('name', [...names]).select('name')).map((r: { name: string }) => r.name));
-    return names.filter((n) => !found.has(n));
   }
 
   async getCa(): Promise<CertificateAuthorityRecord | undefined> {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { IdTokenUseRepository } from '../../core/kernel/ports.js';
+import type { IdTokenUseRepository } from '../../core/faces/mgmt/ports.js';
 import { translateDbError } from '../errors.js';
 
 export class KnexIdTokenUseRepository implements IdTokenUseRepository {

@@ -140,15 +140,6 @@ export class KnexOidcRepository implements OidcRepository {
   async consumeFlow(id: number, at: Date): Promise<boolean> {
     return (await this.db('oidc_login_flows').where({ id }).whereNull('used_at').update({ used_at: at })) === 1;
   }
-
-  async findLinkedAccountId(issuer: string, subject: string): Promise<number | undefined> {
-    const row = await this.db('account_links').where({ issuer, subject }).first('account_id');
-    return row ? Number(row.account_id) : undefined;
-  }
-
-  async link(issuer: string, subject: string, accountId: number, at: Date): Promise<void> {
-    await this.db('account_links').insert({ issuer, subject, account_id: accountId, created_at: at });
-  }
 }
 
 export class KnexCounterRepository implements CounterRepository {

@@ -1,12 +1,6 @@
 import type { Knex } from 'knex';
-import type { LoginSession, LoginSessionKind, LoginSessionStatus, Membership, NewLoginSession, NewPortalCode, Organization, PortalCode, PortalCodePurpose, PortalRepository } from '../../core/faces/portal/ports.js';
-import { toBool, toDate, toDateOrNull, toNumberOrNull } from '../values.js';
-
-interface DbOrganizationRow {
-  id: number;
-  uuid: string;
-  name: string;
-}
+import type { LoginSession, LoginSessionKind, LoginSessionStatus, NewLoginSession, NewPortalCode, PortalCode, PortalCodePurpose, PortalRepository } from '../../core/faces/portal/ports.js';
+import { toDate, toDateOrNull, toNumberOrNull } from '../values.js';
 
 interface DbLoginSessionRow {
   id: number;
@@ -33,8 +27,6 @@ interface DbCodeRow {
   expires_at: unknown;
   used_at: unknown;
 }
-
-const toOrganization = (row: DbOrganizationRow): Organization => ({ id: Number(row.id), uuid: row.uuid, name: row.name });
 
 function toLoginSession(row: DbLoginSessionRow): LoginSession {
   return {
@@ -66,45 +58,6 @@ function toCode(row: DbCodeRow): PortalCode {
 
 export class KnexPortalRepository implements PortalRepository {
   constructor(private readonly db: Knex) {}
-
-  async insertOrganization(organization: { uuid: string; name: string; at: Date }): Promise<Organization> {
-    await this.db('organizations').insert({ uuid: organization.uuid, name: organization.name, created_at: organization.at });
-    const created = await this.organizationByUuid(organization.uuid);
-    if (!created) throw new Error('inserted organization not found');
-    return created;
-  }
-
-  async setMembership(organizationId: number, accountId: number, role: string, at: Date): Promise<void> {
-    // One statement on both dialects: a concurrent second add changes the role instead of failing.
-    await this.db('organization_memberships')
-      .insert({ organization_id: organizationId, account_id: accountId, role, created_at: at })
-      .onConflict(['organization_id', 'account_id'])
-      .merge(['role']);
-  }
-
-  async organizationByUuid(uuid: string): Promise<Organization | undefined> {
-    const row = await this.db<DbOrganizationRow>('organizations').where({ uuid }).first();
-    return row ? toOrganization(row) : undefined;
-  }
-
-  async organizationById(id: number): Promise<Organization | undefined> {
-    const row = await this.db<DbOrganizationRow>('organizations').where({ id }).first();
-    return row ? toOrganization(row) : undefined;
-  }
-
-  async memberships(accountId: number): Promise<Membership[]> {
-    const rows = await this.db('organization_memberships as m')
-      .join('organizations as o', 'o.id', 'm.organization_id')
-      .where('m.account_id', accountId)
-      .orderBy([{ column: 'm.created_at' }, { column: 'm.id' }])
-      .select('o.id', 'o.uuid', 'o.name', 'm.role');
-    return rows.map((row: DbOrganizationRow & { role: string }) => ({ organization: toOrganization(row), role: row.role }));
-  }
-
-  async mfaRequired(accountId: number): Promise<boolean> {
-    const row = await this.db('accounts').where({ id: accountId }).first('mfa_required');
-    return toBool(row?.mfa_required);
-  }
 
   async insertLoginSession(s: NewLoginSession): Promise<void> {
     await this.db('portal_login_sessions').insert({

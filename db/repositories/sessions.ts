@@ -43,6 +43,7 @@ const ACCOUNT_COLUMNS = [
   'password_changed_at',
   'totp_secret',
   'totp_last_step',
+  'mfa_required',
   'created_at',
   'updated_at',
 ] as const satisfies readonly (keyof DbAccountRow)[];

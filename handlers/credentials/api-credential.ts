@@ -1,13 +1,10 @@
-import type { CredentialsHandlers } from '../../generated/credentials/handlers.gen.js';
-import type { HandlerContext } from '../context.js';
-import { bulkBody, caller, credentialObject, listItem, NO_STORE, timestamp } from './common.js';
+import { bulkBody, caller, credentialObject, listItem, NO_STORE, timestamp, type H } from './common.js';
 
-type H = CredentialsHandlers<HandlerContext>;
 
 /** The caller's own credentials (tag api_credential), and both bulk revokes. */
 export const apiCredentialHandlers = {
   async createApiCredential({ path, body, ctx }) {
-    const created = await ctx.services.credentials.mine.create(
+    const created = await ctx.rules.mine.create(
       await caller(ctx),
       path.namespace,
       {
@@ -25,35 +22,35 @@ export const apiCredentialHandlers = {
   },
 
   async listApiCredentials({ path, ctx }) {
-    const items = await ctx.services.credentials.mine.list(await caller(ctx), path.namespace);
+    const items = await ctx.rules.mine.list(await caller(ctx), path.namespace);
     return { status: 200, body: { items: items.map(listItem) } };
   },
 
   async getApiCredential({ path, ctx }) {
-    const { credential, owner, active } = await ctx.services.credentials.mine.get(await caller(ctx), path.namespace, path.name);
-    return { status: 200, body: credentialObject(credential, active, owner, ctx.services.config.credentials.tenant) };
+    const { credential, owner, active } = await ctx.rules.mine.get(await caller(ctx), path.namespace, path.name);
+    return { status: 200, body: credentialObject(credential, active, owner, ctx.rules.settings.tenant) };
   },
 
   async activateApiCredential({ path, body, ctx }) {
-    await ctx.services.credentials.mine.activate(await caller(ctx), path.namespace, body, ctx.meta);
+    await ctx.rules.mine.activate(await caller(ctx), path.namespace, body, ctx.meta);
     return { status: 200, body: { status: true } };
   },
 
   async renewApiCredential({ path, body, ctx }) {
-    await ctx.services.credentials.mine.renew(await caller(ctx), path.namespace, body, ctx.meta);
+    await ctx.rules.mine.renew(await caller(ctx), path.namespace, body, ctx.meta);
     return { status: 200, body: { status: true } };
   },
 
   async revokeApiCredential({ path, body, ctx }) {
-    await ctx.services.credentials.mine.revoke(await caller(ctx), path.namespace, body, ctx.meta);
+    await ctx.rules.mine.revoke(await caller(ctx), path.namespace, body, ctx.meta);
     return { status: 200, body: { status: true } };
   },
 
   async bulkRevokeApiCredentials({ body, ctx }) {
-    return { status: 200, body: bulkBody(await ctx.services.credentials.mine.bulkRevoke(await caller(ctx), body, ctx.meta)) };
+    return { status: 200, body: bulkBody(await ctx.rules.mine.bulkRevoke(await caller(ctx), body, ctx.meta)) };
   },
 
   async bulkRevokeServiceCredentials({ body, ctx }) {
-    return { status: 200, body: bulkBody(await ctx.services.credentials.service.bulkRevoke(await caller(ctx), body, ctx.meta)) };
+    return { status: 200, body: bulkBody(await ctx.rules.service.bulkRevoke(await caller(ctx), body, ctx.meta)) };
   },
 } satisfies Partial<H>;

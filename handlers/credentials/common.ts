@@ -5,7 +5,12 @@ import type { CredentialRecord } from '../../core/faces/credentials/ports.js';
 import type { ServiceCredentialView } from '../../core/faces/credentials/service-credentials.js';
 import type { Account } from '../../core/kernel/model.js';
 import type { ApiCredentialType, BulkRevokeResponse, GetResponse, GetServiceCredentialsResponse, ListResponseItem, NamespaceAccessType } from '../../generated/credentials/types.gen.js';
+import type { CredentialsRules } from '../../core/faces/credentials/index.js';
+import type { CredentialsHandlers } from '../../generated/credentials/handlers.gen.js';
 import { requirePrincipal, type HandlerContext } from '../context.js';
+
+export type Ctx = HandlerContext<CredentialsRules>;
+export type H = CredentialsHandlers<Ctx>;
 
 /** A created secret must not be cached anywhere on the way (RFC 9111 §5.2.2.5). */
 export const NO_STORE = { 'Cache-Control': 'no-store' } as const;
@@ -15,8 +20,8 @@ export function timestamp(at: Date): string {
   return `${at.toISOString().slice(0, 19)}Z`;
 }
 
-export async function caller(ctx: HandlerContext): Promise<Caller> {
-  return ctx.services.credentials.caller(requirePrincipal(ctx).account);
+export async function caller(ctx: Ctx): Promise<Caller> {
+  return ctx.rules.caller(requirePrincipal(ctx).account);
 }
 
 /** The fields a list entry and a service-credential entry share. */

@@ -1,6 +1,5 @@
-import type { CredentialsHandlers } from '../../generated/credentials/handlers.gen.js';
-import type { HandlerContext } from '../context.js';
 import { apiCredentialHandlers } from './api-credential.js';
+import type { H } from './common.js';
 import { scimTokenHandlers } from './scim-token.js';
 import { serviceCredentialHandlers } from './service-credential.js';
 
@@ -9,4 +8,4 @@ export const credentialsHandlers = {
   ...apiCredentialHandlers,
   ...serviceCredentialHandlers,
   ...scimTokenHandlers,
-} satisfies CredentialsHandlers<HandlerContext>;
+} satisfies H;

@@ -1,8 +1,7 @@
 import type { MgmtHandlers } from '../../generated/mgmt/handlers.gen.js';
-import type { HandlerContext } from '../context.js';
-import { authenticationHandlers } from './authentication.js';
+import { authenticationHandlers, type Ctx } from './authentication.js';
 
 /** Every mgmt operation's handler (one tag: authentication); the compiler checks the set against the contract. */
 export const mgmtHandlers = {
   ...authenticationHandlers,
-} satisfies MgmtHandlers<HandlerContext>;
+} satisfies MgmtHandlers<Ctx>;

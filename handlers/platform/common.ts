@@ -1,7 +1,12 @@
+import type { PlatformRules } from '../../core/faces/platform/index.js';
 import { isAdministrator } from '../../core/kernel/accounts.js';
 import type { Account } from '../../core/kernel/model.js';
 import { GatehouseError } from '../../core/errors.js';
+import type { PlatformHandlers } from '../../generated/platform/handlers.gen.js';
 import type { HandlerContext } from '../context.js';
+
+export type Ctx = HandlerContext<PlatformRules>;
+export type H = PlatformHandlers<Ctx>;
 
 /** `principal` as the platform face shows an account: UUID, display name, admin flag. */
 export function principalView(account: Account) {
@@ -9,16 +14,16 @@ export function principalView(account: Account) {
 }
 
 /** A JSON-asking caller (a single-page app) gets data instead of a redirect. */
-export function prefersJson(ctx: HandlerContext): boolean {
+export function prefersJson(ctx: Ctx): boolean {
   const accept = ctx.requestHeaders.accept;
   return typeof accept === 'string' && accept.includes('application/json') && !accept.includes('text/html');
 }
 
-/** The admin caller of an admin-only operation (the security binder has checked it already). */
-export function admin(ctx: HandlerContext): Account {
-  const account = ctx.principal?.account;
-  if (!account || !(ctx.principal?.admin ?? isAdministrator(account))) throw new GatehouseError('forbidden', { message: 'admin access required' });
-  return account;
+/** The admin caller of an admin-only operation (the authenticator has checked it already). */
+export function admin(ctx: Ctx): Account {
+  const principal = ctx.principal;
+  if (!principal?.admin) throw new GatehouseError('forbidden', { message: 'admin access required' });
+  return principal.account;
 }
 
 export const NO_STORE = { 'Cache-Control': 'no-store' } as const;

@@ -1,6 +1,5 @@
-import type { PlatformHandlers } from '../../generated/platform/handlers.gen.js';
-import type { HandlerContext } from '../context.js';
 import { authHandlers } from './auth.js';
+import type { H } from './common.js';
 import { oidcHandlers } from './oidc.js';
 import { webSessionHandlers } from './sessions.js';
 
@@ -9,4 +8,4 @@ export const platformHandlers = {
   ...authHandlers,
   ...oidcHandlers,
   ...webSessionHandlers,
-} satisfies PlatformHandlers<HandlerContext>;
+} satisfies H;

@@ -1,22 +1,31 @@
-import type { PlatformHandlers } from '../../generated/platform/handlers.gen.js';
-import type { HandlerContext } from '../context.js';
-import { admin, FLOW_COOKIE, NO_STORE, prefersJson, principalView } from './common.js';
-
-type H = PlatformHandlers<HandlerContext>;
+import { admin, FLOW_COOKIE, NO_STORE, prefersJson, principalView, type H } from './common.js';
 
 export const oidcHandlers = {
   async getOIDCProvider({ ctx }) {
     admin(ctx);
-    return { status: 200, body: await ctx.services.platform.providers.view() };
+    const row = await ctx.rules.providers.current();
+    return {
+      status: 200,
+      body: {
+        enabled: row?.enabled ?? false,
+        issuer_url: row?.issuerUrl ?? null,
+        jwks_url: row?.jwksUrl ?? null,
+        audience: row?.audience ?? null,
+        client_id: row?.clientId ?? null,
+        scopes: row?.scopes ?? null,
+        updated_at: row ? row.updatedAt.toISOString() : null,
+        secret_stored: Boolean(row?.clientSecretSealed),
+      },
+    };
   },
 
   async upsertOIDCProvider({ body, ctx }) {
-    await ctx.services.platform.providers.replace(body, admin(ctx), ctx.meta);
+    await ctx.rules.providers.replace(body, admin(ctx), ctx.meta);
     return { status: 204 };
   },
 
   async startOIDCLogin({ query, ctx }) {
-    const started = await ctx.services.platform.oidcLogin.start(query?.continue);
+    const started = await ctx.rules.oidcLogin.start(query?.continue);
     // Binds the flow to this browser: a callback carrying someone else's state is refused.
     const cookies = [{ name: FLOW_COOKIE, value: started.browserToken, path: '/auth/oidc', maxAgeSeconds: 600, httpOnly: true }];
     if (prefersJson(ctx)) return { status: 200, headers: NO_STORE, cookies, body: { authorization_url: started.authorizationUrl } };
@@ -24,15 +33,13 @@ export const oidcHandlers = {
   },
 
   async completeOIDCLogin({ query, ctx }) {
-    const { services } = ctx;
-    const done = await services.platform.oidcLogin.complete(
+    const done = await ctx.rules.oidcLogin.complete(
       { code: query.code, state: query.state, error: query.error, errorDescription: query.error_description, iss: query.iss },
       ctx.cookies[FLOW_COOKIE],
       ctx.meta,
     );
-    const maxAgeSeconds = Math.max(1, Math.floor((done.session.expiresAt.getTime() - services.clock.now().getTime()) / 1000));
     const cookies = [
-      { name: services.config.platform.uiSessionCookie, value: done.session.token, path: '/', maxAgeSeconds, httpOnly: true },
+      { name: ctx.rules.settings.uiSessionCookie, value: done.session.token, path: '/', maxAgeSeconds: done.session.maxAgeSeconds, httpOnly: true },
       { name: FLOW_COOKIE, value: '', path: '/auth/oidc', maxAgeSeconds: 0, httpOnly: true },
     ];
     if (prefersJson(ctx)) return { status: 200, headers: NO_STORE, cookies, body: { continue_url: done.continueUrl, principal: principalView(done.account) } };

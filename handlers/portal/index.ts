@@ -1,5 +1,4 @@
-import type { PortalHandlers } from '../../generated/portal/handlers.gen.js';
-import type { HandlerContext } from '../context.js';
+import type { H } from './common.js';
 import { passwordHandlers } from './password.js';
 import { sessionHandlers } from './session.js';
 import { signInHandlers } from './sign-in.js';
@@ -9,4 +8,4 @@ export const portalHandlers = {
   ...sessionHandlers,
   ...signInHandlers,
   ...passwordHandlers,
-} satisfies PortalHandlers<HandlerContext>;
+} satisfies H;

@@ -1,24 +1,20 @@
 import { FORGOT_DETAIL } from '../../core/faces/portal/password-reset.js';
-import type { PortalHandlers } from '../../generated/portal/handlers.gen.js';
-import type { HandlerContext } from '../context.js';
-import { NO_STORE } from './common.js';
-
-type H = PortalHandlers<HandlerContext>;
+import { NO_STORE, type H } from './common.js';
 
 /** Forgotten passwords: mail a link, check it, use it once. */
 export const passwordHandlers = {
   async portalForgotPassword({ body, ctx }) {
-    const mail = await ctx.services.portal.reset.forgot(body.email, body.portal_id, ctx.meta);
-    if (mail) void ctx.services.mail.dispatch([mail]);
+    await ctx.rules.reset.forgot(body.email, body.portal_id, ctx.meta);
     return { status: 201, body: { detail: FORGOT_DETAIL } };
   },
 
   async portalResetCallback({ query, ctx }) {
-    return { status: 200, headers: NO_STORE, body: await ctx.services.portal.reset.check(query.token, query.portal_id) };
+    const { valid, expiresAt } = await ctx.rules.reset.check(query.token, query.portal_id);
+    return { status: 200, headers: NO_STORE, body: { valid, expires_at: expiresAt?.toISOString() ?? null } };
   },
 
   async portalResetPassword({ body, ctx }) {
-    await ctx.services.portal.reset.reset(body.token, body.password, body.portal_id, ctx.meta);
+    await ctx.rules.reset.reset(body.token, body.password, body.portal_id, ctx.meta);
     return { status: 200, body: { detail: 'Password has been reset. Please sign in again.' } };
   },
 } satisfies Pick<H, 'portalForgotPassword' | 'portalResetCallback' | 'portalResetPassword'>;

@@ -1,9 +1,5 @@
-import { GatehouseError } from '../../core/errors.js';
-import type { SimpleAuthHandlers } from '../../generated/simple-auth/handlers.gen.js';
-import { requirePrincipal, type HandlerContext } from '../context.js';
-import { localLoginView, sessionCookie } from './common.js';
-
-type H = SimpleAuthHandlers<HandlerContext>;
+import { requirePrincipal } from '../context.js';
+import { localLoginBody, sessionCookie, type H } from './common.js';
 
 export const accountHandlers = {
   async getAccount({ ctx }) {
@@ -16,38 +12,25 @@ export const accountHandlers = {
         created: account.createdAt.toISOString(),
         email: account.email ?? '',
         name: account.displayName,
-        auth: account.passwordHash ? { local: localLoginView(ctx, principal) } : {},
+        auth: account.passwordHash ? { local: localLoginBody(ctx.rules.accounts.localLogin(principal)) } : {},
       },
     };
   },
 
   async getAccountAudit({ query, ctx }) {
-    const { account } = requirePrincipal(ctx);
-    const offset = Math.max(0, query?.offset ?? 0);
-    const limit = Math.min(100, Math.max(1, query?.limit ?? 10));
-    const records = await ctx.services.accounts.auditTrail(account, offset, limit);
-    return {
-      status: 200,
-      body: { records: records.map((r) => ({ ts: r.at.toISOString(), module: r.module, level: r.level, message: r.message })) },
-    };
+    const records = await ctx.rules.accounts.auditTrail(requirePrincipal(ctx).account, query?.offset, query?.limit);
+    return { status: 200, body: { records: records.map((r) => ({ ts: r.at.toISOString(), module: r.module, level: r.level, message: r.message })) } };
   },
 
   async createAccount({ body, query, ctx }) {
-    const { services } = ctx;
-    if (!services.config.accounts.createEnabled) throw new GatehouseError('feature_disabled', { reason: 'account-creation-disabled', message: 'account creation is disabled' });
-    const created = await services.accounts.create({ username: body.username, email: body.email, password: body.password }, ctx.meta);
-    void services.mail.dispatch(created.mail);
-    const reply = { id: created.account.uuid } as { id: string; createdSession?: boolean; hasStipulations?: boolean };
+    const created = await ctx.rules.accounts.create({ username: body.username, email: body.email, password: body.password }, query?.createSession === true, ctx.meta);
+    const reply: { id: string; createdSession?: boolean; hasStipulations?: boolean } = { id: created.account.uuid };
     if (created.hasStipulations) reply.hasStipulations = true;
-    if (query?.createSession && !created.hasStipulations) {
-      const { token } = await services.sessions.start(created.account, 'simple-auth', 'login', ctx.meta);
-      reply.createdSession = true;
-      return { status: 200, body: reply, cookies: [sessionCookie(ctx, token)] };
-    }
-    return { status: 200, body: reply };
+    if (!created.session) return { status: 200, body: reply };
+    return { status: 200, body: { ...reply, createdSession: true }, cookies: [sessionCookie(ctx, created.session.token)] };
   },
 
   async checkUsername({ body, ctx }) {
-    return { status: 200, body: { username: body.username, exists: await ctx.services.accounts.usernameExists(body.username) } };
+    return { status: 200, body: { username: body.username, exists: await ctx.rules.accounts.usernameExists(body.username) } };
   },
 } satisfies Pick<H, 'getAccount' | 'getAccountAudit' | 'createAccount' | 'checkUsername'>;

@@ -1,27 +1,30 @@
-import type { Account } from '../../core/kernel/model.js';
+import type { SimpleAuthRules } from '../../core/faces/simple-auth/index.js';
+import type { LocalLogin } from '../../core/faces/simple-auth/account.js';
 import type { CookieInstruction } from '../../generated/handler-types.gen.js';
-import type { HandlerContext, Principal } from '../context.js';
+import type { SimpleAuthHandlers } from '../../generated/simple-auth/handlers.gen.js';
+import type { HandlerContext } from '../context.js';
+
+export type Ctx = HandlerContext<SimpleAuthRules>;
+export type H = SimpleAuthHandlers<Ctx>;
 
 export const OK = { success: true } as const;
 
 /** The session cookie: opaque token, HttpOnly; lives as long as the session's absolute expiry. */
-export function sessionCookie(ctx: HandlerContext, token: string): CookieInstruction {
-  const { cookies, sessions } = ctx.services.config;
-  return { name: cookies.sessionName, value: token, httpOnly: true, maxAgeSeconds: sessions.absoluteSeconds };
+export function sessionCookie(ctx: Ctx, token: string): CookieInstruction {
+  const { sessionCookie: name, sessionAbsoluteSeconds } = ctx.rules.settings;
+  return { name, value: token, httpOnly: true, maxAgeSeconds: sessionAbsoluteSeconds };
 }
 
-export function clearedSessionCookie(ctx: HandlerContext): CookieInstruction {
-  return { name: ctx.services.config.cookies.sessionName, value: '', httpOnly: true, maxAgeSeconds: 0 };
+export function clearedSessionCookie(ctx: Ctx): CookieInstruction {
+  return { name: ctx.rules.settings.sessionCookie, value: '', httpOnly: true, maxAgeSeconds: 0 };
+}
+
+/** The browser's session cookie, if it sent one. */
+export function presentedSession(ctx: Ctx): string | undefined {
+  return ctx.cookies[ctx.rules.settings.sessionCookie];
 }
 
 /** GET /local's view of an account's local login (also returned by POST /local/password). */
-export function localLoginView(ctx: HandlerContext, principal: Principal, account: Account = principal.account) {
-  return {
-    username: account.username,
-    twofactor: account.totpSecretSealed !== null,
-    twofactorallowed: ctx.services.config.twoFactor.enabled,
-    // A one-time-link session is how a forgotten password is reset; a trusted back end already
-    // vouches for the user. Everyone else proves the old password.
-    requireOldPassword: !(principal.via === 'shared-key' || principal.session?.source === 'onetime'),
-  };
+export function localLoginBody(view: LocalLogin) {
+  return { username: view.username, twofactor: view.twoFactor, twofactorallowed: view.twoFactorAllowed, requireOldPassword: view.requireOldPassword };
 }

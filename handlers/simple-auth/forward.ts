@@ -1,12 +1,8 @@
 import { constantTimeEqual } from '../../core/crypto.js';
 import { GatehouseError } from '../../core/errors.js';
-import type { SimpleAuthHandlers } from '../../generated/simple-auth/handlers.gen.js';
-import type { HandlerContext } from '../context.js';
-import { OK } from './common.js';
+import { OK, type Ctx, type H } from './common.js';
 
-type H = SimpleAuthHandlers<HandlerContext>;
-
-function header(ctx: HandlerContext, name: string): string | undefined {
+function header(ctx: Ctx, name: string): string | undefined {
   const value = ctx.requestHeaders[name];
   return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 }
@@ -20,7 +16,7 @@ const FORWARDED_HOST = /^([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(:\d{1,5})?$
  * A host or path that would change the URL's authority (`X-Forwarded-Uri: @evil.example/` makes
  * `https://app.example.com@evil.example/`) gives no continue URL rather than a forged one.
  */
-function forwardedUrl(ctx: HandlerContext, explicit: string | undefined): string | undefined {
+function forwardedUrl(ctx: Ctx, explicit: string | undefined): string | undefined {
   if (explicit) return explicit;
   const first = (name: string) => header(ctx, name)?.split(',')[0]!.trim();
   const host = first('x-forwarded-host');
@@ -32,7 +28,7 @@ function forwardedUrl(ctx: HandlerContext, explicit: string | undefined): string
 
 export const forwardAuthHandlers = {
   async simpleAuthenticate({ body, ctx }) {
-    const { simple } = ctx.services.config.authenticators;
+    const { simple } = ctx.rules.settings;
     if (!simple.enabled) throw new GatehouseError('not_found', { reason: 'simple-disabled', message: 'simple authentication is disabled' });
     if (simple.sharedSecret) {
       const [scheme, secret, ...rest] = (header(ctx, 'authorization') ?? '').split(/\s+/);
@@ -41,12 +37,12 @@ export const forwardAuthHandlers = {
         throw new GatehouseError('invalid_auth_token', { challenge: 'Bearer' });
       }
     }
-    const account = await ctx.services.simpleAuth.signIn.verify({ identifier: body.username, password: body.password, totp: body.totp }, ctx.meta);
+    const account = await ctx.rules.signIn.verify({ identifier: body.username, password: body.password, totp: body.totp }, ctx.meta);
     return { status: 200, body: { id: account.uuid, username: account.username } };
   },
 
   async vouch({ query, ctx }) {
-    const { vouch } = ctx.services.config.authenticators;
+    const { vouch } = ctx.rules.settings;
     if (!vouch.enabled) throw new GatehouseError('not_found', { reason: 'vouch-disabled', message: 'vouch is disabled' });
     if (ctx.principal) {
       const headers: Record<string, string> = vouch.userHeader ? { [vouch.userHeader]: ctx.principal.account.uuid } : {};
@@ -54,7 +50,7 @@ export const forwardAuthHandlers = {
     }
     if (query?.forward) {
       // Appended, not resolved: `new URL('/login', base)` would drop a path prefix of the public URL.
-      const login = new URL(`${ctx.services.config.server.publicUrl}/login`);
+      const login = new URL(`${ctx.rules.settings.publicUrl}/login`);
       const target = forwardedUrl(ctx, query.continue);
       if (target) login.searchParams.set('continue', target);
       return {

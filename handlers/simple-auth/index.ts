@@ -1,6 +1,5 @@
-import type { SimpleAuthHandlers } from '../../generated/simple-auth/handlers.gen.js';
-import type { HandlerContext } from '../context.js';
 import { accountHandlers } from './account.js';
+import type { H } from './common.js';
 import { forwardAuthHandlers } from './forward.js';
 import { localHandlers } from './local.js';
 import { oauth2Handlers } from './oauth2.js';
@@ -15,4 +14,4 @@ export const simpleAuthHandlers = {
   ...stipulationHandlers,
   ...oauth2Handlers,
   ...forwardAuthHandlers,
-} satisfies SimpleAuthHandlers<HandlerContext>;
+} satisfies H;

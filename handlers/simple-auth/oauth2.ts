@@ -1,37 +1,42 @@
+import type { TokenSummary } from '../../core/kernel/oauth2/account-tokens.js';
 import type { ClientCredentials } from '../../core/kernel/oauth2/client-auth.js';
-import type { SimpleAuthHandlers } from '../../generated/simple-auth/handlers.gen.js';
-import { requirePrincipal, type HandlerContext } from '../context.js';
-
-type H = SimpleAuthHandlers<HandlerContext>;
+import { requirePrincipal } from '../context.js';
+import type { Ctx, H } from './common.js';
 
 /** RFC 6749 §5.1: token responses must not be cached. */
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 
 /** The client's credentials: HTTP Basic (Authorization header) or the body fields. */
-function credentials(ctx: HandlerContext, body: { client_id?: string; client_secret?: string }): ClientCredentials {
+function credentials(ctx: Ctx, body: { client_id?: string; client_secret?: string }): ClientCredentials {
   return { basic: ctx.credentials.basic, clientId: body.client_id, clientSecret: body.client_secret };
 }
 
 const optional = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
+/** An account's live code or token as simple-auth lists it. */
+function tokenBody(t: TokenSummary) {
+  return { client_id: t.clientId, client_name: t.clientName, created: t.createdAt.toISOString(), expires: t.expiresAt.toISOString(), short_token: t.shortToken, type: t.type };
+}
+
 export const oauth2Handlers = {
   async getOauth2Tokens({ ctx }) {
     const { account } = requirePrincipal(ctx);
-    return { status: 200, body: { tokens: await ctx.services.oauth2.listTokens(account) } };
+    return { status: 200, body: { tokens: (await ctx.rules.oauth2.listTokens(account)).map(tokenBody) } };
   },
 
   async getOauth2TokensLegacy({ ctx }) {
     const { account } = requirePrincipal(ctx);
-    return { status: 200, body: { tokens: await ctx.services.oauth2.listTokens(account) } };
+    return { status: 200, body: { tokens: (await ctx.rules.oauth2.listTokens(account)).map(tokenBody) } };
   },
 
   async getOauth2Client({ path, ctx }) {
-    return { status: 200, body: ctx.services.oauth2.describeClient(path.client_id) };
+    const client = ctx.rules.oauth2.describeClient(path.client_id);
+    return { status: 200, body: { name: client.name, author: client.author, author_url: client.authorUrl } };
   },
 
   async authorizeGrant({ body, ctx }) {
     const { account } = requirePrincipal(ctx);
-    const answer = await ctx.services.oauth2.authorize(
+    const answer = await ctx.rules.oauth2.authorize(
       account,
       {
         clientId: body.client_id,
@@ -61,24 +66,24 @@ export const oauth2Handlers = {
       totp: optional(body.totp),
       scope: body.scope,
     };
-    const answer = await ctx.services.oauth2.token(credentials(ctx, body), params, ctx.meta);
+    const answer = await ctx.rules.oauth2.token(credentials(ctx, body), params, ctx.meta);
     return { status: 200, body: answer, headers: NO_STORE };
   },
 
   async introspectToken({ body, ctx }) {
-    const answer = await ctx.services.oauth2.introspect(credentials(ctx, body), body.token);
+    const answer = await ctx.rules.oauth2.introspect(credentials(ctx, body), body.token);
     return { status: 200, body: answer, headers: NO_STORE };
   },
 
   async revokeTokenRfc7009({ body, ctx }) {
-    await ctx.services.oauth2.revoke(credentials(ctx, body), body.token, ctx.meta);
+    await ctx.rules.oauth2.revoke(credentials(ctx, body), body.token, ctx.meta);
     return { status: 200, headers: NO_STORE };
   },
 
   async revokeToken({ query, ctx }) {
     const { account } = requirePrincipal(ctx);
-    const tokens = await ctx.services.oauth2.revokeForAccount(account, query.client_id, query.token, ctx.meta);
-    return { status: 200, body: { tokens } };
+    const tokens = await ctx.rules.oauth2.revokeForAccount(account, query.client_id, query.token, ctx.meta);
+    return { status: 200, body: { tokens: tokens.map(tokenBody) } };
   },
 } satisfies Pick<
   H,

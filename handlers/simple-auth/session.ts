@@ -1,10 +1,5 @@
 import { resolveContinueUrl } from '../../core/kernel/continue-url.js';
-import { GatehouseError } from '../../core/errors.js';
-import type { SimpleAuthHandlers } from '../../generated/simple-auth/handlers.gen.js';
-import type { HandlerContext } from '../context.js';
-import { clearedSessionCookie, OK, sessionCookie } from './common.js';
-
-type H = SimpleAuthHandlers<HandlerContext>;
+import { clearedSessionCookie, OK, presentedSession, sessionCookie, type H } from './common.js';
 
 function prefersJson(accept: string | string[] | undefined): boolean {
   if (typeof accept !== 'string') return false;
@@ -15,42 +10,29 @@ function prefersJson(accept: string | string[] | undefined): boolean {
 
 export const sessionHandlers = {
   async createSession({ body, ctx }) {
-    const { services } = ctx;
     const credentials = { identifier: body.username, password: body.password, totp: body.totp };
-    const { token } = await services.simpleAuth.signIn.signIn(credentials, ctx.cookies[services.config.cookies.sessionName], ctx.meta);
+    const { token } = await ctx.rules.signIn.signIn(credentials, presentedSession(ctx), ctx.meta);
     return { status: 200, body: OK, cookies: [sessionCookie(ctx, token)] };
   },
 
   async deleteSession({ ctx }) {
-    const token = ctx.cookies[ctx.services.config.cookies.sessionName];
+    const token = presentedSession(ctx);
     // Revoked in the database, not only cleared in the browser: a copied cookie dies too.
-    if (token) await ctx.services.sessions.end(token);
+    if (token) await ctx.rules.sessions.end(token);
     return { status: 200, body: OK, cookies: [clearedSessionCookie(ctx)] };
   },
 
   async onetimeAuthenticate({ query, ctx }) {
-    const { services } = ctx;
-    const { onetime, login } = services.config;
-    if (!onetime.enabled) throw new GatehouseError('feature_disabled', { reason: 'onetime-disabled', message: 'one-time login is disabled' });
-    const token = query.token.trim();
-    if (!token) throw new GatehouseError('bad_request', { message: 'missing token' });
-    const account = await services.onetime.redeem(token, ctx.meta);
-    const session = await services.sessions.start(account, 'simple-auth', 'onetime', ctx.meta);
+    const session = await ctx.rules.onetime.redeem(query.token, ctx.meta);
     const cookies = [sessionCookie(ctx, session.token)];
     // A script asking for JSON gets the answer; a browser following the mailed link is redirected.
     if (prefersJson(ctx.requestHeaders.accept)) return { status: 200, body: OK, cookies };
-    const location = resolveContinueUrl(query.continue, login.allowedContinueUrls, login.landingPage);
-    return { status: 302, body: OK, headers: { Location: location }, cookies };
+    const { allowedContinueUrls, landingPage } = ctx.rules.settings;
+    return { status: 302, body: OK, headers: { Location: resolveContinueUrl(query.continue, allowedContinueUrls, landingPage) }, cookies };
   },
 
   async createOnetime({ body, ctx }) {
-    const { services } = ctx;
-    const { onetime } = services.config;
-    if (!onetime.enabled || !onetime.allowForgotPassword) {
-      throw new GatehouseError('feature_disabled', { reason: 'forgot-password-disabled', message: 'one-time login by email is disabled' });
-    }
-    const mail = await services.onetime.issueForEmail(body.email, ctx.meta);
-    if (mail) void services.mail.dispatch([mail]);
+    await ctx.rules.onetime.request(body.email, ctx.meta);
     // Same answer whether or not the address has an account: this endpoint must not enumerate.
     return { status: 200, body: OK };
   },

@@ -1,8 +1,10 @@
 import type { WellKnownHandlers } from '../../generated/wellknown/handlers.gen.js';
 import type { JsonWebKey } from '../../generated/wellknown/types.gen.js';
+import type { WellKnownRules } from '../../core/faces/wellknown/index.js';
 import type { HandlerContext } from '../context.js';
 
-type H = WellKnownHandlers<HandlerContext>;
+export type Ctx = HandlerContext<WellKnownRules>;
+type H = WellKnownHandlers<Ctx>;
 
 /** Metadata and keys change rarely; clients refetch the JWKS on an unknown `kid` anyway. */
 const CACHEABLE = { 'Cache-Control': 'public, max-age=300' };
@@ -10,11 +12,11 @@ const CACHEABLE = { 'Cache-Control': 'public, max-age=300' };
 export const discoveryHandlers = {
   /** OpenID Connect Discovery 1.0 §3 / RFC 8414 §2: every URL absolute, from the public base URL. */
   async getOpenidConfiguration({ ctx }) {
-    const { oauth2, config } = ctx.services;
-    const base = config.server.publicUrl;
+    const { oauth2, settings } = ctx.rules;
+    const base = settings.publicUrl;
     const api = `${base}/api/v1/auth/oauth2`;
     const clients = oauth2.clients.all();
-    const passwordGrant = config.authenticators.oauth2.allowCredentials || clients.some((c) => c.settings.allowCredentials);
+    const passwordGrant = settings.passwordGrant || clients.some((c) => c.settings.allowCredentials);
     const scopes = [...new Set(['openid', ...clients.flatMap((c) => c.scopes)])];
     const clientAuth = ['client_secret_basic', 'client_secret_post'];
     return {
@@ -43,7 +45,7 @@ export const discoveryHandlers = {
 
   /** RFC 7517: public halves only, of every key that may still verify an unexpired token. */
   async getJwks({ ctx }) {
-    const keys = await ctx.services.oauth2.keys.keys();
+    const keys = await ctx.rules.oauth2.keys.keys();
     const published = keys.map(({ publicJwk: { kty, crv, x, kid, alg } }) => ({ kty, crv, x, kid, alg, use: 'sig' }) as JsonWebKey);
     return { status: 200, headers: CACHEABLE, body: { keys: published } };
   },

@@ -1,8 +1,7 @@
 import type { WellKnownHandlers } from '../../generated/wellknown/handlers.gen.js';
-import type { HandlerContext } from '../context.js';
-import { discoveryHandlers } from './discovery.js';
+import { discoveryHandlers, type Ctx } from './discovery.js';
 
 /** Every wellknown operation's handler; the compiler checks the set against the contract. */
 export const wellKnownHandlers = {
   ...discoveryHandlers,
-} satisfies WellKnownHandlers<HandlerContext>;
+} satisfies WellKnownHandlers<Ctx>;

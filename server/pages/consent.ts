@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { isGatehouseError } from '../../core/errors.js';
 import type { AuthorizeRequest } from '../../core/kernel/oauth2/authorize.js';
-import type { Services } from '../../core/services.js';
+import type { SimpleAuthRules } from '../../core/faces/simple-auth/index.js';
 import { escapeHtml, sendPage } from './html.js';
 
 const SCOPE_TEXT: Record<string, string> = {
@@ -18,7 +18,7 @@ const SCOPE_TEXT: Record<string, string> = {
  * the browser goes to /login and comes back here. Approval posts to /api/v1/auth/oauth2/grant with
  * the double-submit CSRF token; the page then sends the browser to the redirect URI.
  */
-export function consentPage(services: Services) {
+export function consentPage(rules: SimpleAuthRules) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
       const param = (name: string) => (typeof req.query[name] === 'string' && req.query[name] !== '' ? (req.query[name] as string) : undefined);
@@ -32,18 +32,18 @@ export function consentPage(services: Services) {
         codeChallengeMethod: param('code_challenge_method'),
         nonce: param('nonce'),
       };
-      const client = services.oauth2.client(request.clientId);
+      const client = rules.oauth2.client(request.clientId);
       if (!client || !client.redirectUris.includes(request.redirectUri)) return void errorPage(res, client ? 'The redirect URI is not registered for this application.' : 'Unknown application.');
       let scopes: string[];
       try {
-        scopes = services.oauth2.checkAuthorizeRequest(request).scopes;
+        scopes = rules.oauth2.checkAuthorizeRequest(request).scopes;
       } catch (error) {
         if (!isGatehouseError(error)) throw error;
         // The redirect URI is verified: tell the client (§4.1.2.1).
         return void res.redirect(302, withParams(request.redirectUri, { error: error.reason ?? 'invalid_request', error_description: error.message, state: request.state }));
       }
-      const cookie = (req.cookies as Record<string, string> | undefined)?.[services.config.cookies.sessionName];
-      const live = cookie ? await services.sessions.resolve(cookie, 'simple-auth') : undefined;
+      const cookie = (req.cookies as Record<string, string> | undefined)?.[rules.settings.sessionCookie];
+      const live = cookie ? await rules.sessions.resolve(cookie) : undefined;
       if (!live) return void res.redirect(302, `/login?continue=${encodeURIComponent(req.originalUrl)}`);
 
       const grant = {

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { resolveContinueUrl } from '../../core/kernel/continue-url.js';
-import type { Services } from '../../core/services.js';
+import type { SimpleAuthSettings } from '../../core/faces/simple-auth/index.js';
 import { escapeHtml, sendPage } from './html.js';
 
 /**
@@ -14,11 +14,10 @@ import { escapeHtml, sendPage } from './html.js';
  */
 const BUILT_IN_CONTINUE = [/^\/oauth2\/authorize(?:\?[^#]*)?$/];
 
-export function loginPage(services: Services) {
+export function loginPage(settings: Pick<SimpleAuthSettings, 'allowedContinueUrls' | 'landingPage'>) {
   return (req: Request, res: Response): void => {
-    const { login } = services.config;
     const requested = typeof req.query.continue === 'string' ? req.query.continue : undefined;
-    const target = resolveContinueUrl(requested, [...BUILT_IN_CONTINUE, ...login.allowedContinueUrls], login.landingPage);
+    const target = resolveContinueUrl(requested, [...BUILT_IN_CONTINUE, ...settings.allowedContinueUrls], settings.landingPage);
     const csrf = String(res.locals.csrfToken ?? '');
     sendPage(res, {
       title: 'Sign in',

@@ -1,5 +1,4 @@
 import type { Request, Response } from 'express';
-import type { Services } from '../../core/services.js';
 import { escapeHtml, sendPage } from './html.js';
 
 /** Where the CLI hand-over leaves the portal's tokens for the web app on this origin. */
@@ -10,12 +9,12 @@ export const PORTAL_TOKEN_KEY = 'gatehouse.portal.token';
  * page is no-referrer (sendPage) and no-store, drops the code from the address bar and history at
  * once, and redeems it immediately (consumeCliBrowserToken: single use, 120 s).
  */
-export function cliLoginPage(services: Services) {
+export function cliLoginPage(landingPage: string) {
   return (_req: Request, res: Response): void => {
     res.setHeader('Cache-Control', 'no-store');
     sendPage(res, {
       title: 'Signing in',
-      head: `<meta name="landing" content="${escapeHtml(services.config.login.landingPage)}">`,
+      head: `<meta name="landing" content="${escapeHtml(landingPage)}">`,
       body: '<h1>Signing in from the CLI</h1>\n<p id="status" role="status">One moment…</p>',
       script: CLI_LOGIN_SCRIPT,
     });

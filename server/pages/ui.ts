@@ -1,6 +1,6 @@
 import type { Request, Response, NextFunction, Express } from 'express';
-import type { Services } from '../../core/services.js';
-import { writeCookie } from '../cookies.js';
+import type { PlatformRules } from '../../core/faces/platform/index.js';
+import { writeCookie, type CookiePolicy } from '../cookies.js';
 import { escapeHtml, sendPage } from './html.js';
 
 /**
@@ -9,15 +9,15 @@ import { escapeHtml, sendPage } from './html.js';
  * here at once and is counted in the shared web-session statistics. Without a live session it
  * starts the OIDC login (when configured) or says how to sign in.
  */
-export function mountUiPages(app: Express, services: Services): void {
-  const cookieName = services.config.platform.uiSessionCookie;
+export function mountUiPages(app: Express, rules: PlatformRules, cookiePolicy: CookiePolicy): void {
+  const { uiSessionCookie: cookieName, webSessionsEnabled } = rules.settings;
 
   app.get('/ui', async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const live = services.config.platform.webSessionsEnabled ? await services.platform.webSessions.resolve(req.cookies?.[cookieName]) : undefined;
+      const live = webSessionsEnabled ? await rules.webSessions.resolve(req.cookies?.[cookieName]) : undefined;
       if (!live) {
-        const provider = await services.platform.providers.view();
-        if (provider.enabled) return res.redirect(302, `/auth/oidc/login?continue=${encodeURIComponent('/ui')}`);
+        const provider = await rules.providers.current();
+        if (provider?.enabled) return res.redirect(302, `/auth/oidc/login?continue=${encodeURIComponent('/ui')}`);
         res.status(401);
         return sendPage(res, { title: 'Gatehouse', body: '<h1>Not signed in</h1><p>Sign in through the configured identity provider.</p>', script: '' });
       }
@@ -37,10 +37,10 @@ export function mountUiPages(app: Express, services: Services): void {
   app.post('/ui/logout', async (req: Request, res: Response, next: NextFunction) => {
     try {
       const token = req.cookies?.[cookieName];
-      if (token) await services.platform.webSessions.logout(token, { requestId: String(res.locals.requestId ?? ''), ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null });
+      if (token) await rules.webSessions.logout(token, { requestId: String(res.locals.requestId ?? ''), ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null });
       // Through the one cookie writer: a cookie set with the configured Domain (and Secure) is
       // only removed by a Set-Cookie carrying the same Domain; res.clearCookie left it in place.
-      writeCookie(res, { name: cookieName, value: '', path: '/', maxAgeSeconds: 0, httpOnly: true }, req.secure, services.config.cookies);
+      writeCookie(res, { name: cookieName, value: '', path: '/', maxAgeSeconds: 0, httpOnly: true }, req.secure, cookiePolicy);
       res.redirect(303, '/ui');
     } catch (error) {
       next(error);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as platform from '../../generated/platform/sdk.gen.js';
-import { mountedFaces } from '../../server/faces.js';
+import { FACES } from '../../server/faces/index.js';
 import { closeConnections, POLLUTION, runFuzz, summarizeFindings, triage, type FuzzCredentials, type FuzzReport, type KnownFinding } from '../support/fuzz.js';
 import { startGatehouse, type TestGatehouse } from '../support/gatehouse.js';
 import { basic, GRAFANA, oauth2Settings, signedIn } from '../support/oauth2.js';
@@ -51,7 +51,7 @@ describe('contract fuzz of every mounted face', () => {
     });
     // Working credentials, so malformed requests get past authentication to the contract checks;
     // a fresh bearer token for each operation, as a sign-out operation revokes the one it is sent.
-    const mounted = new Set(mountedFaces(gh.config).map((f) => f.face));
+    const mounted = new Set(FACES.map((f) => f.face));
     const byScheme: FuzzCredentials['byScheme'] = {};
     let bearer: () => Promise<string | undefined> = async () => undefined;
     if (mounted.has('platform')) {
@@ -81,7 +81,7 @@ describe('contract fuzz of every mounted face', () => {
   });
 
   it(`answers malformed requests without a 5xx, in the face's error shape and contract, leaking nothing (≤ ${MAX_REQUESTS} requests)`, async () => {
-    const faces = mountedFaces(gh.config);
+    const faces = FACES;
     report = await runFuzz({ url: gh.url, faces, credentials, seed: SEED, maxRequests: MAX_REQUESTS });
     const statuses = Object.entries(report.byStatus)
       .map(([status, n]) => `${status}×${n}`)

@@ -3,17 +3,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.js';
 import { CertificateAuthority } from '../../core/faces/credentials/ca.js';
 import { SecretBox } from '../../core/crypto.js';
-import type { Store } from '../../core/kernel/ports.js';
+import type { CredentialRepository } from '../../core/faces/credentials/ports.js';
+import type { KernelStore } from '../../core/kernel/ports.js';
+import { KnexCredentialRepository } from '../../db/repositories/credentials.js';
+import { faceStore } from '../../db/store.js';
 import { createMigratedStore, DATABASES, type TestDatabase } from '../support/databases.js';
 
 /** The credentials table's rules live in SQL: names unique per namespace, revocation by one DELETE, one CA. */
 describe.each(DATABASES)('credential repository on %s', (kind) => {
   let database: TestDatabase;
-  let store: Store;
+  let store: KernelStore;
+  let credentials: CredentialRepository;
   let accountId: number;
 
   beforeAll(async () => {
     ({ database, store } = await createMigratedStore(kind));
+    credentials = faceStore(database.db, (db) => ({ credentials: new KnexCredentialRepository(db) })).store.credentials;
     accountId = (await store.accounts.insert({ uuid: randomUUID(), username: 'owner', email: null, displayName: 'Owner', passwordHash: null, isAdmin: false, roles: [], at: new Date() })).id;
   });
   afterAll(async () => database?.drop());
@@ -31,37 +36,37 @@ describe.each(DATABASES)('credential repository on %s', (kind) => {
   });
 
   it('has the system namespace, keeps names unique per namespace and family, and maps rows both ways', async () => {
-    expect(await store.apiCredentials.namespaceExists('system')).toBe(true);
-    expect(await store.apiCredentials.namespaceExists('payments')).toBe(false);
-    await store.apiCredentials.insert(credential('same', 'a'));
-    await expect(store.apiCredentials.insert(credential('same', 'b'))).rejects.toMatchObject({ code: 'conflict' });
-    await store.apiCredentials.insert(credential('same', 'c', 'service'));
-    const found = await store.apiCredentials.findByName('system', 'service', 'same');
+    expect(await store.directory.namespaceExists('system')).toBe(true);
+    expect(await store.directory.namespaceExists('payments')).toBe(false);
+    await credentials.insert(credential('same', 'a'));
+    await expect(credentials.insert(credential('same', 'b'))).rejects.toMatchObject({ code: 'conflict' });
+    await credentials.insert(credential('same', 'c', 'service'));
+    const found = await credentials.findByName('system', 'service', 'same');
     expect(found).toMatchObject({ name: 'same', family: 'service', namespace: 'system', enabled: true, revokedAt: null, namespaceRoles: [{ namespace: '*', role: 'viewer' }], userGroupNames: [] });
     expect(found!.expiresAt).toBeInstanceOf(Date);
-    expect(await store.apiCredentials.findServiceCredentialOf(accountId)).toMatchObject({ name: 'same', family: 'service' });
-    expect(await store.apiCredentials.findByName('system', 'user', 'missing')).toBeUndefined();
+    expect(await credentials.findServiceCredentialOf(accountId)).toMatchObject({ name: 'same', family: 'service' });
+    expect(await credentials.findByName('system', 'user', 'missing')).toBeUndefined();
   });
 
   it('lets exactly one of ten concurrent revokes delete a credential', async () => {
-    await store.apiCredentials.insert(credential('racy', 'd'));
-    const row = await store.apiCredentials.findByName('system', 'user', 'racy');
-    const results = await Promise.all(Array.from({ length: 10 }, () => store.apiCredentials.delete(row!.id)));
+    await credentials.insert(credential('racy', 'd'));
+    const row = await credentials.findByName('system', 'user', 'racy');
+    const results = await Promise.all(Array.from({ length: 10 }, () => credentials.delete(row!.id)));
     expect(results.filter(Boolean)).toHaveLength(1);
-    expect(await store.apiCredentials.findByHash('d'.repeat(64))).toBeUndefined();
+    expect(await credentials.findByHash('d'.repeat(64))).toBeUndefined();
   });
 
   it('renews only the named type, and lists expired rows', async () => {
-    await store.apiCredentials.insert({ ...credential('cert', 'e'), type: 'API_CERTIFICATE', expiresAt: new Date(Date.now() - 1000) });
-    const cert = await store.apiCredentials.findByName('system', 'user', 'cert');
-    expect(await store.apiCredentials.renew(cert!.id, 'API_TOKEN', new Date(Date.now() + 1000), new Date())).toBe(false);
-    expect((await store.apiCredentials.listExpired('system', 'user', new Date(), { type: 'API_CERTIFICATE' })).map((c) => c.name)).toEqual(['cert']);
-    expect(await store.apiCredentials.listExpired('system', 'user', new Date(), { type: 'API_TOKEN' })).toEqual([]);
+    await credentials.insert({ ...credential('cert', 'e'), type: 'API_CERTIFICATE', expiresAt: new Date(Date.now() - 1000) });
+    const cert = await credentials.findByName('system', 'user', 'cert');
+    expect(await credentials.renew(cert!.id, 'API_TOKEN', new Date(Date.now() + 1000), new Date())).toBe(false);
+    expect((await credentials.listExpired('system', 'user', new Date(), { type: 'API_CERTIFICATE' })).map((c) => c.name)).toEqual(['cert']);
+    expect(await credentials.listExpired('system', 'user', new Date(), { type: 'API_TOKEN' })).toEqual([]);
   });
 
   it('keeps one credential CA when several instances create it at once', async () => {
     const box = new SecretBox(randomBytes(32));
-    const cas = Array.from({ length: 3 }, () => new CertificateAuthority(() => store.apiCredentials, new ManualClock(), box, 'acme'));
+    const cas = Array.from({ length: 3 }, () => new CertificateAuthority(credentials, new ManualClock(), box, 'acme'));
     const pems = await Promise.all(cas.map((ca) => ca.certificatePem()));
     expect(new Set(pems).size).toBe(1);
     expect(Number((await database.db('credential_ca').count({ n: '*' }))[0]!.n)).toBe(1);

@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../core/kernel/ports.js';
+import type { MgmtStore } from '../../core/faces/mgmt/ports.js';
+import { KnexIdTokenUseRepository } from '../../db/repositories/id-token-uses.js';
+import { faceStore } from '../../db/store.js';
 import { createMigratedStore, DATABASES, type TestDatabase } from '../support/databases.js';
 
 /** An upstream ID token is exchanged once: the unique key decides between racing instances. */
 describe.each(DATABASES)('upstream ID token uses on %s', (kind) => {
   let database: TestDatabase;
-  let store: Store;
+  let store: MgmtStore;
 
   beforeAll(async () => {
-    ({ database, store } = await createMigratedStore(kind));
+    ({ database } = await createMigratedStore(kind));
+    store = faceStore(database.db, (db) => ({ idTokenUses: new KnexIdTokenUseRepository(db) })).store;
   });
   afterAll(async () => database?.drop());
 

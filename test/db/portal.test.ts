@@ -1,34 +1,39 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_REQUEST } from '../../core/kernel/audit.js';
-import { Auditor } from '../../core/kernel/audit.js';
+import { Auditor, AuditTrail } from '../../core/kernel/audit.js';
 import { systemClock } from '../../core/clock.js';
-import { OrganizationAdmin } from '../../core/faces/portal/organization-admin.js';
-import type { Store } from '../../core/kernel/ports.js';
+import type { PortalStore } from '../../core/faces/portal/index.js';
+import { DirectoryService } from '../../core/kernel/directory.js';
+import type { KernelStore } from '../../core/kernel/ports.js';
+import { KnexPortalRepository } from '../../db/repositories/portal.js';
+import { faceStore } from '../../db/store.js';
 import { createMigratedStore, DATABASES, type TestDatabase } from '../support/databases.js';
 
 /** The portal's claims are conditional UPDATEs: racing requests (on any instance) get one winner. */
 describe.each(DATABASES)('portal storage on %s', (kind) => {
   let database: TestDatabase;
-  let store: Store;
+  let kernelStore: KernelStore;
+  let store: PortalStore;
   let accountId: number;
   const later = () => new Date(Date.now() + 60_000);
 
   beforeAll(async () => {
-    ({ database, store } = await createMigratedStore(kind));
-    accountId = (await store.accounts.insert({ uuid: randomUUID(), username: 'uma', email: 'uma@example.com', displayName: 'Uma', passwordHash: null, isAdmin: false, roles: [], at: new Date() })).id;
+    ({ database, store: kernelStore } = await createMigratedStore(kind));
+    store = faceStore(database.db, (db) => ({ portal: new KnexPortalRepository(db) })).store;
+    accountId = (await kernelStore.accounts.insert({ uuid: randomUUID(), username: 'uma', email: 'uma@example.com', displayName: 'Uma', passwordHash: null, isAdmin: false, roles: [], at: new Date() })).id;
   });
   afterAll(async () => database?.drop());
 
   it('creates organizations and memberships, changes a role in place, lists oldest first', async () => {
-    const admin = new OrganizationAdmin(store, systemClock, new Auditor(systemClock));
-    const first = await admin.create(' Northwind ', NO_REQUEST);
-    const second = await admin.create('Contoso', NO_REQUEST);
+    const admin = new DirectoryService(kernelStore, systemClock, new AuditTrail(kernelStore.audit, new Auditor(systemClock)));
+    const first = await admin.createOrganization(' Northwind ', NO_REQUEST);
+    const second = await admin.createOrganization('Contoso', NO_REQUEST);
     expect(first).toMatchObject({ name: 'Northwind', uuid: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     await admin.setMember(first.uuid, 'UMA', 'member', NO_REQUEST);
     await admin.setMember(second.uuid, 'uma@example.com', 'admin', NO_REQUEST);
     await admin.setMember(first.uuid, 'uma', 'admin', NO_REQUEST);
-    expect((await store.portal.memberships(accountId)).map((m) => [m.organization.name, m.role])).toEqual([['Northwind', 'admin'], ['Contoso', 'admin']]);
+    expect((await admin.memberships(accountId)).map((m) => [m.organization.name, m.role])).toEqual([['Northwind', 'admin'], ['Contoso', 'admin']]);
     await expect(admin.setMember(first.uuid, 'uma', 'Bad Role', NO_REQUEST)).rejects.toMatchObject({ code: 'bad_request' });
     await expect(admin.setMember(randomUUID(), 'uma', 'member', NO_REQUEST)).rejects.toMatchObject({ code: 'not_found' });
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../core/kernel/ports.js';
+import type { KernelStore } from '../../core/kernel/ports.js';
 import { createMigratedStore, DATABASES, type TestDatabase } from '../support/databases.js';
 
 /**
@@ -9,7 +9,7 @@ import { createMigratedStore, DATABASES, type TestDatabase } from '../support/da
  */
 describe.each(DATABASES)('single-use claims on %s', (kind) => {
   let database: TestDatabase;
-  let store: Store;
+  let store: KernelStore;
   let accountId: number;
 
   beforeAll(async () => {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import knexFactory, { type Knex } from 'knex';
-import type { Store } from '../../core/kernel/ports.js';
+import type { KernelStore } from '../../core/kernel/ports.js';
 import { migrateToLatest, openDatabase } from '../../db/connect.js';
-import { createStore } from '../../db/store.js';
+import { createKernelStore } from '../../db/store.js';
 
 export type TestDatabaseKind = 'sqlite' | 'mysql';
 
@@ -56,9 +56,9 @@ export async function createTestDatabase(kind: TestDatabaseKind, server = MYSQL_
   };
 }
 
-/** A fresh database of the kind with every migration applied, and the core's Store over it (repository tests). */
-export async function createMigratedStore(kind: TestDatabaseKind): Promise<{ database: TestDatabase; store: Store }> {
+/** A fresh database of the kind with every migration applied, and the kernel's store over it (repository tests). */
+export async function createMigratedStore(kind: TestDatabaseKind): Promise<{ database: TestDatabase; store: KernelStore }> {
   const database = await createTestDatabase(kind);
   await migrateToLatest(database.db);
-  return { database, store: createStore(database.db) };
+  return { database, store: createKernelStore(database.db) };
 }

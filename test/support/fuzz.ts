@@ -1,7 +1,10 @@
 import { Agent, request as httpRequest } from 'node:http';
 import type { FaceName } from '../../generated/faces.gen.js';
 import type { OpenApiDocument, OperationObject } from '../../scripts/lib/openapi-types.js';
-import type { FaceBinding } from '../../server/bind.js';
+import type { AnyFaceModule } from '../../server/faces/module.js';
+
+/** What the fuzzer reads of a face: its name and route table. */
+type FaceBinding = Pick<AnyFaceModule, 'face' | 'routes'>;
 import { bundledContract } from '../../server/contract.js';
 import { contractProblems, operationLocation } from './contract.js';
 import { operationFor } from './http.js';

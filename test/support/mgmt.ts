@@ -33,7 +33,7 @@ export const form = { ...urlSearchParamsBodySerializer, headers: { 'Content-Type
 
 /** An account made through the identity core, with roles (no face creates roles yet). */
 export async function createAccount(gh: TestGatehouse, username: string, options: { roles?: string[]; isAdmin?: boolean } = {}) {
-  const created = await gh.runtime.services.accounts.create({ username, email: `${username}@example.com`, password: `${username}-password`, roles: options.roles ?? [], isAdmin: options.isAdmin ?? false }, NO_REQUEST);
+  const created = await gh.runtime.kernel.accounts.create({ username, email: `${username}@example.com`, password: `${username}-password`, roles: options.roles ?? [], isAdmin: options.isAdmin ?? false }, NO_REQUEST);
   return { account: created.account, password: `${username}-password` };
 }
 

@@ -28,17 +28,17 @@ export interface Org {
 
 /** Organizations have no portal operation: operators create them (scripts/organization.ts) through this service. */
 export async function createOrganization(gh: TestGatehouse, name: string): Promise<Org> {
-  const created = await gh.runtime.services.portal.organizations.create(name, NO_REQUEST);
+  const created = await gh.runtime.kernel.directory.createOrganization(name, NO_REQUEST);
   return { id: created.id, uuid: created.uuid, name: created.name };
 }
 
 export async function addMember(gh: TestGatehouse, org: Org, account: Account, role: string): Promise<void> {
-  await gh.runtime.services.portal.organizations.setMember(org.uuid, account.username, role, NO_REQUEST);
+  await gh.runtime.kernel.directory.setMember(org.uuid, account.username, role, NO_REQUEST);
 }
 
 /** An account made through the identity core; its password is `<username>-password`. */
 export async function createUser(gh: TestGatehouse, username: string, options: { isAdmin?: boolean; mfaRequired?: boolean; memberOf?: [Org, string][] } = {}) {
-  const created = await gh.runtime.services.accounts.create({ username, email: `${username}@example.com`, password: `${username}-password`, isAdmin: options.isAdmin ?? false }, NO_REQUEST);
+  const created = await gh.runtime.kernel.accounts.create({ username, email: `${username}@example.com`, password: `${username}-password`, isAdmin: options.isAdmin ?? false }, NO_REQUEST);
   if (options.mfaRequired) await gh.runtime.db('accounts').where({ id: created.account.id }).update({ mfa_required: true });
   for (const [org, role] of options.memberOf ?? []) await addMember(gh, org, created.account, role);
   return { account: created.account, email: `${username}@example.com`, password: `${username}-password` };

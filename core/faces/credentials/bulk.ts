@@ -36,7 +36,7 @@ export async function bulkRevoke(
   const byName = selector.name_selector !== undefined;
   const byExpiry = selector.expired_selector !== undefined;
   if (byName === byExpiry) throw credentialErrors.invalid('VALIDATION_FAILED', 'bulkrevoke_choice', 'exactly one of name_selector and expired_selector must be set');
-  const repo = issuer.deps.store.apiCredentials;
+  const repo = issuer.deps.credentials;
   const marked: string[] = [];
   const failed: string[] = [];
   if (byName) {
@@ -48,7 +48,7 @@ export async function bulkRevoke(
   } else {
     const expired = selector.expired_selector!;
     const filter = { ...(expired.credential_type !== undefined ? { type: expired.credential_type } : {}), ...(options.ownerFilter !== undefined ? { accountId: options.ownerFilter } : {}) };
-    for (const credential of await repo.listExpired(BULK_NAMESPACE, options.family, issuer.deps.clock.now(), filter)) {
+    for (const credential of await repo.listExpired(BULK_NAMESPACE, options.family, issuer.deps.kernel.clock.now(), filter)) {
       // One revoked concurrently by someone else is simply gone: nothing to report.
       if (await options.revoke(credential)) marked.push(credential.name);
     }

@@ -48,7 +48,7 @@ export class CertificateAuthority {
   #loaded: { certificate: forge.pki.Certificate; privateKey: forge.pki.rsa.PrivateKey } | undefined;
 
   constructor(
-    private readonly repo: () => CredentialRepository,
+    private readonly repo: CredentialRepository,
     private readonly clock: Clock,
     private readonly box: SecretBox,
     private readonly tenant: string,
@@ -117,10 +117,10 @@ export class CertificateAuthority {
 
   private async load(): Promise<{ certificate: forge.pki.Certificate; privateKey: forge.pki.rsa.PrivateKey }> {
     if (this.#loaded) return this.#loaded;
-    let record = await this.repo().getCa();
+    let record = await this.repo.getCa();
     if (!record) {
-      await this.repo().insertCaIfAbsent(this.generate(), this.clock.now());
-      record = await this.repo().getCa();
+      await this.repo.insertCaIfAbsent(this.generate(), this.clock.now());
+      record = await this.repo.getCa();
       if (!record) throw new Error('credential CA missing after insert');
     }
     this.#loaded = {

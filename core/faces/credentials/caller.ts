@@ -1,27 +1,19 @@
-import { isAdministrator } from '../../kernel/accounts.js';
-import type { Account } from '../../kernel/model.js';
-import type { Store } from '../../kernel/ports.js';
+import type { Kernel } from '../../kernel/index.js';
+import type { Account, ApiKeyRecord } from '../../kernel/model.js';
 import { credentialErrors } from './errors.js';
-import type { CredentialRecord, NamespaceRole } from './ports.js';
 
 /** Who is calling the credentials face: an account, and the service credential when it is a service account. */
 export interface Caller {
   account: Account;
   /** set when the account is a service credential's service account */
-  service: CredentialRecord | undefined;
+  service: ApiKeyRecord | undefined;
   admin: boolean;
 }
 
-/** A service account is an administrator when its roles grant `admin` in `system`, directly or through `*`. */
-export function grantsSystemAdmin(roles: readonly NamespaceRole[]): boolean {
-  return roles.some((r) => r.role === 'admin' && (r.namespace === 'system' || r.namespace === '*'));
-}
-
 /** Roles are read at every request, so a replace or a demotion applies to the next call. */
-export async function resolveCaller(store: Store, account: Account): Promise<Caller> {
-  const service = await store.apiCredentials.findServiceCredentialOf(account.id);
-  const admin = service ? grantsSystemAdmin(service.namespaceRoles) : isAdministrator(account);
-  return { account, service, admin };
+export async function resolveCaller(kernel: Kernel, account: Account): Promise<Caller> {
+  const service = await kernel.apiKeys.serviceCredentialOf(account);
+  return { account, service, admin: await kernel.accounts.isAdministrator(account) };
 }
 
 export function requireAdmin(caller: Caller, what: string): void {

@@ -1,20 +1,23 @@
-import type { Auditor } from '../../kernel/audit.js';
-import type { Clock } from '../../clock.js';
-import type { Config } from '../../config.js';
-import type { SecretBox } from '../../crypto.js';
+import type { FaceDeps } from '../../kernel/face.js';
 import type { Account } from '../../kernel/model.js';
-import type { Store } from '../../kernel/ports.js';
-import { RateLimiter } from '../../kernel/rate-limit.js';
-import { ApiKeyService } from './api-keys.js';
+import type { RateLimiter } from '../../kernel/rate-limit.js';
 import { CertificateAuthority } from './ca.js';
 import { resolveCaller, type Caller } from './caller.js';
-import { CredentialIssuer } from './issuer.js';
+import { CredentialIssuer, type CredentialsSettings } from './issuer.js';
 import { MyCredentialService } from './my-credentials.js';
+import type { CredentialRepository } from './ports.js';
 import { ScimTokenService } from './scim.js';
 import { ServiceCredentialService } from './service-credentials.js';
 
-export interface CredentialServices {
-  apiKeys: ApiKeyService;
+export type { CredentialsSettings };
+
+/** The credentials face's own tables: API credentials of every kind, and the credential CA. */
+export interface CredentialsStore {
+  credentials: CredentialRepository;
+}
+
+export interface CredentialsRules {
+  settings: CredentialsSettings;
   ca: CertificateAuthority;
   mine: MyCredentialService;
   service: ServiceCredentialService;
@@ -25,26 +28,17 @@ export interface CredentialServices {
   rateLimit: RateLimiter;
 }
 
-export interface CredentialServiceDeps {
-  store: Store;
-  clock: Clock;
-  config: Config;
-  box: SecretBox;
-  auditor: Auditor;
-}
-
-/** The credentials face's rules (F5's api_credential API) over the shared identity core. */
-export function createCredentialServices(deps: CredentialServiceDeps): CredentialServices {
-  const { store, clock, config, box, auditor } = deps;
-  const ca = new CertificateAuthority(() => store.apiCredentials, clock, box, config.credentials.tenant);
-  const issuer = new CredentialIssuer({ store, clock, config, auditor, ca });
+/** The credentials face's rules (F5's api_credential API) over the identity kernel. */
+export function createCredentialsRules({ kernel, store, within, settings }: FaceDeps<CredentialsStore, CredentialsSettings>): CredentialsRules {
+  const ca = new CertificateAuthority(store.credentials, kernel.clock, kernel.secrets, settings.tenant);
+  const issuer = new CredentialIssuer({ kernel, credentials: store.credentials, within: (tx) => within(tx).credentials, settings, ca });
   return {
-    apiKeys: new ApiKeyService(store, clock),
+    settings,
     ca,
     mine: new MyCredentialService(issuer),
     service: new ServiceCredentialService(issuer),
     scim: new ScimTokenService(issuer),
-    caller: (account) => resolveCaller(store, account),
-    rateLimit: new RateLimiter(() => store.rateLimits, clock, { limit: config.credentials.requestsPerMinute, windowSeconds: 60 }),
+    caller: (account) => resolveCaller(kernel, account),
+    rateLimit: kernel.rateLimiter({ limit: settings.requestsPerMinute, windowSeconds: 60 }),
   };
 }

@@ -1,13 +1,12 @@
-import type { Auditor, RequestMeta } from '../../kernel/audit.js';
-import type { Clock } from '../../clock.js';
-import type { Config } from '../../config.js';
+import type { RequestMeta } from '../../kernel/audit.js';
 import { GatehouseError } from '../../errors.js';
 import { sha256Hex } from '../../crypto.js';
-import type { Store } from '../../kernel/ports.js';
-import { newTokenSecret, sha1Hex } from './api-keys.js';
+import type { Kernel } from '../../kernel/index.js';
+import type { TxHandle } from '../../kernel/ports.js';
+import { newTokenSecret, sha1Hex } from '../../kernel/api-keys.js';
 import type { CertificateAuthority } from './ca.js';
 import { credentialErrors } from './errors.js';
-import type { CredentialRecord, NewCredential } from './ports.js';
+import type { CredentialRecord, CredentialRepository, NewCredential } from './ports.js';
 
 export const DAY_SECONDS = 86_400;
 export const DEFAULT_EXPIRATION_DAYS = 10;
@@ -24,11 +23,24 @@ export interface MintedSecret {
   columns: Pick<NewCredential, 'tokenHash' | 'digest' | 'certificateSerial' | 'virtualK8sName' | 'virtualK8sNamespace' | 'siteName'>;
 }
 
+/** What the credentials face's settings slice holds. */
+export interface CredentialsSettings {
+  tenant: string;
+  publicUrl: string;
+  /** written into issued kubeconfigs; undefined: the public URL */
+  kubeServerUrl: string | undefined;
+  defaultClusterName: string;
+  defaultKubeNamespace: string;
+  /** per client address per minute; 0: no limit */
+  requestsPerMinute: number;
+}
+
 export interface CredentialDeps {
-  store: Store;
-  clock: Clock;
-  config: Config;
-  auditor: Auditor;
+  kernel: Kernel;
+  credentials: CredentialRepository;
+  /** the face's store inside a unit of work the kernel started */
+  within(tx: TxHandle): CredentialRepository;
+  settings: CredentialsSettings;
   ca: CertificateAuthority;
 }
 
@@ -38,12 +50,12 @@ export class CredentialIssuer {
 
   /** `{namespace}` names an existing namespace (404), and a body's `namespace` repeats it (400). */
   async checkNamespace(pathNamespace: string, bodyNamespace: string | undefined, field = 'namespace'): Promise<void> {
-    if (!(await this.deps.store.apiCredentials.namespaceExists(pathNamespace))) throw credentialErrors.namespaceNotFound(pathNamespace);
+    if (!(await this.deps.kernel.directory.namespaceExists(pathNamespace))) throw credentialErrors.namespaceNotFound(pathNamespace);
     if (bodyNamespace !== undefined && bodyNamespace !== pathNamespace) throw credentialErrors.namespaceMismatch(field, pathNamespace);
   }
 
   expiry(days: number | undefined, fallback = DEFAULT_EXPIRATION_DAYS): Date {
-    return new Date(this.deps.clock.now().getTime() + (days ?? fallback) * DAY_SECONDS * 1000);
+    return new Date(this.deps.kernel.clock.now().getTime() + (days ?? fallback) * DAY_SECONDS * 1000);
   }
 
   /** Certificate passwords are 6 to 50 bytes of UTF-8 (F5's rule); the contract counts characters. */
@@ -62,20 +74,20 @@ export class CredentialIssuer {
     const issued = await this.deps.ca.issue({ commonName, namespace, notAfter: expiresAt });
     const columns = { tokenHash: issued.sha256, digest: issued.sha1, certificateSerial: issued.serial };
     if (kind.kind === 'certificate') return { data: this.deps.ca.pkcs12(issued, kind.password, name), columns };
-    const credentials = this.deps.config.credentials;
+    const credentials = this.deps.settings;
     const cluster = kind.site ?? kind.cluster ?? credentials.defaultClusterName;
     const contextNamespace = kind.namespace ?? credentials.defaultKubeNamespace;
-    const data = this.deps.ca.kubeconfig(issued, { server: credentials.kubeServerUrl ?? this.deps.config.server.publicUrl, cluster, namespace: contextNamespace, user: name });
+    const data = this.deps.ca.kubeconfig(issued, { server: credentials.kubeServerUrl ?? credentials.publicUrl, cluster, namespace: contextNamespace, user: name });
     return {
       data,
       columns: { ...columns, virtualK8sName: kind.site ? null : cluster, virtualK8sNamespace: kind.site ? null : contextNamespace, siteName: kind.site ?? null },
     };
   }
 
-  /** Inserts through `store` (a transaction, when given); a taken name is a 409 in the face's words. */
-  async insert(store: Store, credential: NewCredential): Promise<void> {
+  /** Inserts through `credentials` (a transaction's, when given); a taken name is a 409 in the face's words. */
+  async insert(credentials: CredentialRepository, credential: NewCredential): Promise<void> {
     try {
-      await store.apiCredentials.insert(credential);
+      await credentials.insert(credential);
     } catch (error) {
       if (error instanceof GatehouseError && error.code === 'conflict') throw credentialErrors.exists(credential.namespace ?? 'system', credential.name);
       throw error;
@@ -83,7 +95,7 @@ export class CredentialIssuer {
   }
 
   audit(meta: RequestMeta, accountId: number | null, message: string, level: 'info' | 'warn' = 'info'): Promise<void> {
-    return this.deps.auditor.record(this.deps.store.audit, meta, { accountId, level, module: 'credentials', message });
+    return this.deps.kernel.audit.record(meta, { accountId, level, module: 'credentials', message });
   }
 
   describe(record: CredentialRecord): string {

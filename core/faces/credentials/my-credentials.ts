@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestMeta } from '../../kernel/audit.js';
 import type { Account } from '../../kernel/model.js';
-import { isActive } from './api-keys.js';
+import { isActive } from '../../kernel/api-keys.js';
 import { accountLabel, requireHuman, type Caller } from './caller.js';
 import { credentialErrors } from './errors.js';
 import type { CredentialIssuer, SecretKind } from './issuer.js';
@@ -42,25 +42,25 @@ const KIND = 'api credential';
 export class MyCredentialService {
   constructor(private readonly issuer: CredentialIssuer) {}
 
-  private get store() {
-    return this.issuer.deps.store;
+  private get credentials() {
+    return this.issuer.deps.credentials;
   }
 
   async create(caller: Caller, namespace: string, input: CreateMyCredential, meta: RequestMeta): Promise<Created> {
     requireHuman(caller);
     await this.issuer.checkNamespace(namespace, input.namespace);
-    if (await this.store.apiCredentials.findByName(namespace, 'user', input.name)) throw credentialErrors.exists(namespace, input.name);
+    if (await this.credentials.findByName(namespace, 'user', input.name)) throw credentialErrors.exists(namespace, input.name);
     const kind: SecretKind =
       input.type === 'API_TOKEN'
         ? { kind: 'token' }
         : input.type === 'API_CERTIFICATE'
           ? { kind: 'certificate', password: this.issuer.checkPassword(input.password, 'spec.password', input.type), passwordField: 'spec.password' }
           : { kind: 'kubeconfig', cluster: input.virtualK8sName, namespace: input.virtualK8sNamespace };
-    const now = this.issuer.deps.clock.now();
+    const now = this.issuer.deps.kernel.clock.now();
     const expiresAt = this.issuer.expiry(input.expirationDays);
     const label = accountLabel(caller.account);
     const minted = await this.issuer.mint(kind, input.name, namespace, label, expiresAt);
-    await this.issuer.insert(this.store, {
+    await this.issuer.insert(this.credentials, {
       uuid: randomUUID(),
       name: input.name,
       namespace,
@@ -78,23 +78,23 @@ export class MyCredentialService {
 
   async list(caller: Caller, namespace: string): Promise<OwnedCredential[]> {
     await this.issuer.checkNamespace(namespace, undefined);
-    const now = this.issuer.deps.clock.now();
-    const records = await this.store.apiCredentials.list(namespace, 'user', caller.account.id);
+    const now = this.issuer.deps.kernel.clock.now();
+    const records = await this.credentials.list(namespace, 'user', caller.account.id);
     return records.map((credential) => ({ credential, owner: caller.account, active: isActive(credential, now) }));
   }
 
   async get(caller: Caller, namespace: string, name: string): Promise<OwnedCredential> {
     await this.issuer.checkNamespace(namespace, undefined);
     const credential = await this.visible(caller, namespace, name);
-    const owner = credential.accountId === caller.account.id ? caller.account : await this.store.accounts.findById(credential.accountId);
-    return { credential, owner, active: isActive(credential, this.issuer.deps.clock.now()) };
+    const owner = credential.accountId === caller.account.id ? caller.account : await this.issuer.deps.kernel.accounts.byId(credential.accountId);
+    return { credential, owner, active: isActive(credential, this.issuer.deps.kernel.clock.now()) };
   }
 
   async activate(caller: Caller, namespace: string, body: { name: string; namespace: string }, meta: RequestMeta): Promise<void> {
     requireHuman(caller);
     await this.issuer.checkNamespace(namespace, body.namespace);
     const credential = await this.visible(caller, namespace, body.name);
-    if (!(await this.store.apiCredentials.activate(credential.id, this.issuer.deps.clock.now()))) throw credentialErrors.credentialNotFound(KIND, namespace, body.name);
+    if (!(await this.credentials.activate(credential.id, this.issuer.deps.kernel.clock.now()))) throw credentialErrors.credentialNotFound(KIND, namespace, body.name);
     await this.issuer.audit(meta, credential.accountId, `CREDENTIAL_ACTIVATED ${this.issuer.describe(credential)}`);
   }
 
@@ -104,7 +104,7 @@ export class MyCredentialService {
     const credential = await this.visible(caller, namespace, body.name);
     if (credential.type !== 'API_TOKEN') throw credentialErrors.invalid('RENEW_NOT_SUPPORTED', 'name', `only API_TOKEN credentials can be renewed; ${credential.type} must be created anew`);
     const expiresAt = this.issuer.expiry(body.expiration_days);
-    if (!(await this.store.apiCredentials.renew(credential.id, 'API_TOKEN', expiresAt, this.issuer.deps.clock.now()))) throw credentialErrors.credentialNotFound(KIND, namespace, body.name);
+    if (!(await this.credentials.renew(credential.id, 'API_TOKEN', expiresAt, this.issuer.deps.kernel.clock.now()))) throw credentialErrors.credentialNotFound(KIND, namespace, body.name);
     await this.issuer.audit(meta, credential.accountId, `CREDENTIAL_RENEWED ${this.issuer.describe(credential)} until ${expiresAt.toISOString()}`);
   }
 
@@ -112,7 +112,7 @@ export class MyCredentialService {
     await this.issuer.checkNamespace(namespace, body.namespace);
     const credential = await this.visible(caller, namespace, body.name);
     // The DELETE's row count decides: of two concurrent revokes, one succeeds and one is a 404.
-    if (!(await this.store.apiCredentials.delete(credential.id))) throw credentialErrors.credentialNotFound(KIND, namespace, body.name);
+    if (!(await this.credentials.delete(credential.id))) throw credentialErrors.credentialNotFound(KIND, namespace, body.name);
     await this.issuer.audit(meta, credential.accountId, `CREDENTIAL_REVOKED ${this.issuer.describe(credential)}`);
   }
 
@@ -124,7 +124,7 @@ export class MyCredentialService {
       ownerFilter: caller.admin ? undefined : caller.account.id,
       mayRevoke: mine,
       revoke: async (c) => {
-        const gone = await this.store.apiCredentials.delete(c.id);
+        const gone = await this.credentials.delete(c.id);
         if (gone) await this.issuer.audit(meta, c.accountId, `CREDENTIAL_REVOKED ${this.issuer.describe(c)} (bulk, by ${accountLabel(caller.account)})`);
         return gone;
       },
@@ -133,7 +133,7 @@ export class MyCredentialService {
 
   /** The credential, when it exists and the caller may see it; otherwise the same 404 either way. */
   private async visible(caller: Caller, namespace: string, name: string): Promise<CredentialRecord> {
-    const credential = await this.store.apiCredentials.findByName(namespace, 'user', name);
+    const credential = await this.credentials.findByName(namespace, 'user', name);
     if (!credential || (!caller.admin && credential.accountId !== caller.account.id)) throw credentialErrors.credentialNotFound(KIND, namespace, name);
     return credential;
   }

@@ -2,12 +2,11 @@
 
 export type CredentialFamily = 'user' | 'service' | 'scim';
 
-export interface NamespaceRole {
-  namespace: string;
-  role: string;
-}
+import type { ApiKeyRecord, NamespaceRole } from '../../kernel/model.js';
 
-export interface CredentialRecord {
+export type { NamespaceRole };
+
+export interface CredentialRecord extends ApiKeyRecord {
   id: number;
   uuid: string;
   name: string;
@@ -75,13 +74,10 @@ export interface CredentialRepository {
   setAccess(id: number, roles: NamespaceRole[], groups: string[], at: Date): Promise<boolean>;
   /** deletes the row; false when it was already gone (someone else revoked it first) */
   delete(id: number): Promise<boolean>;
-  /** deletes a service account (its credential rows first) */
-  deleteServiceAccount(accountId: number): Promise<void>;
+  /** deletes every credential the account owns (before its service account goes) */
+  deleteOwnedBy(accountId: number): Promise<void>;
   /** deletes the family's credentials in the namespace; returns how many */
   deleteFamily(namespace: string, family: CredentialFamily): Promise<number>;
-  namespaceExists(name: string): Promise<boolean>;
-  /** the organization names among `names` that do not exist */
-  missingOrganizations(names: readonly string[]): Promise<string[]>;
   getCa(): Promise<CertificateAuthorityRecord | undefined>;
   /** inserts the CA unless one exists (another instance may have been first) */
   insertCaIfAbsent(ca: CertificateAuthorityRecord, at: Date): Promise<void>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestMeta } from '../../kernel/audit.js';
-import { isActive } from './api-keys.js';
+import { isActive } from '../../kernel/api-keys.js';
 import { accountLabel, requireAdmin, requireHuman, type Caller } from './caller.js';
 import { credentialErrors } from './errors.js';
 import type { CredentialIssuer } from './issuer.js';
@@ -23,12 +23,13 @@ export class ScimTokenService {
     requireHuman(caller);
     requireAdmin(caller, MANAGE);
     await this.issuer.checkNamespace(SCIM_NAMESPACE, body.namespace);
-    const now = this.issuer.deps.clock.now();
+    const now = this.issuer.deps.kernel.clock.now();
     const expiresAt = this.issuer.expiry(body.expiration_days, DEFAULT_SCIM_DAYS);
     const minted = await this.issuer.mint({ kind: 'token' }, SCIM_TOKEN_NAME, SCIM_NAMESPACE, SCIM_TOKEN_NAME, expiresAt);
-    const replaced = await this.issuer.deps.store.transaction(async (tx) => {
-      const removed = await tx.apiCredentials.deleteFamily(SCIM_NAMESPACE, 'scim');
-      await this.issuer.insert(tx, {
+    const replaced = await this.issuer.deps.kernel.transaction(async (_unit, tx) => {
+      const credentials = this.issuer.deps.within(tx);
+      const removed = await credentials.deleteFamily(SCIM_NAMESPACE, 'scim');
+      await this.issuer.insert(credentials, {
         uuid: randomUUID(),
         name: SCIM_TOKEN_NAME,
         namespace: SCIM_NAMESPACE,
@@ -48,15 +49,15 @@ export class ScimTokenService {
 
   async get(caller: Caller): Promise<{ credential: CredentialRecord; active: boolean }> {
     requireAdmin(caller, MANAGE);
-    const credential = await this.issuer.deps.store.apiCredentials.findByName(SCIM_NAMESPACE, 'scim', SCIM_TOKEN_NAME);
+    const credential = await this.issuer.deps.credentials.findByName(SCIM_NAMESPACE, 'scim', SCIM_TOKEN_NAME);
     if (!credential) throw credentialErrors.scimTokenNotFound();
-    return { credential, active: isActive(credential, this.issuer.deps.clock.now()) };
+    return { credential, active: isActive(credential, this.issuer.deps.kernel.clock.now()) };
   }
 
   async revoke(caller: Caller, body: { namespace: string }, meta: RequestMeta): Promise<void> {
     requireAdmin(caller, MANAGE);
     await this.issuer.checkNamespace(SCIM_NAMESPACE, body.namespace);
-    if ((await this.issuer.deps.store.apiCredentials.deleteFamily(SCIM_NAMESPACE, 'scim')) === 0) throw credentialErrors.scimTokenNotFound();
+    if ((await this.issuer.deps.credentials.deleteFamily(SCIM_NAMESPACE, 'scim')) === 0) throw credentialErrors.scimTokenNotFound();
     await this.issuer.audit(meta, caller.account.id, 'SCIM_TOKEN_REVOKED');
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestMeta } from '../../kernel/audit.js';
-import { isActive } from './api-keys.js';
+import { isActive } from '../../kernel/api-keys.js';
 import { accountLabel, requireAdmin, requireHuman, type Caller } from './caller.js';
 import { bulkRevoke, type BulkRevokeResult, type BulkSelector } from './bulk.js';
 import { credentialErrors } from './errors.js';
@@ -43,11 +43,6 @@ const CHOICES = {
 const KIND = 'service credential';
 const MANAGE = 'manage service credentials';
 
-/** Roles a grant may name: the built-in ones and those the Okta role map defines. */
-function knownRoles(mapRoles: Record<string, string>): Set<string> {
-  return new Set(['admin', 'viewer', ...Object.keys(mapRoles)]);
-}
-
 /** `<name>@<namespace>.service.invalid`: RFC 2606 reserves `.invalid`, so no mail ever goes there. */
 export function serviceAccountEmail(name: string, namespace: string): string {
   return `${name}@${namespace}.service.invalid`;
@@ -61,8 +56,8 @@ export function serviceAccountEmail(name: string, namespace: string): string {
 export class ServiceCredentialService {
   constructor(private readonly issuer: CredentialIssuer) {}
 
-  private get store() {
-    return this.issuer.deps.store;
+  private get credentials() {
+    return this.issuer.deps.credentials;
   }
 
   async create(caller: Caller, namespace: string, input: CreateServiceCredential, meta: RequestMeta): Promise<Created> {
@@ -73,16 +68,15 @@ export class ServiceCredentialService {
     const roles = input.namespace_roles ?? [];
     const groups = input.user_group_names ?? [];
     await this.checkAccess(roles, groups, 'namespace_roles', 'user_group_names');
-    if (await this.store.apiCredentials.findByName(namespace, 'service', input.name)) throw credentialErrors.exists(namespace, input.name);
-    const now = this.issuer.deps.clock.now();
+    if (await this.credentials.findByName(namespace, 'service', input.name)) throw credentialErrors.exists(namespace, input.name);
+    const now = this.issuer.deps.kernel.clock.now();
     const expiresAt = this.issuer.expiry(input.expiration_days);
     const email = serviceAccountEmail(input.name, namespace);
     const minted = await this.issuer.mint(kind, input.name, namespace, email, expiresAt);
-    await this.store.transaction(async (tx) => {
-      const existing = await tx.accounts.findByEmail(email);
-      if (existing) throw credentialErrors.exists(namespace, input.name);
-      const account = await tx.accounts.insert({ uuid: randomUUID(), username: email, email, displayName: `service ${namespace}/${input.name}`, passwordHash: null, isAdmin: false, roles: [], at: now });
-      await this.issuer.insert(tx, {
+    await this.issuer.deps.kernel.transaction(async (unit, tx) => {
+      if (await unit.accountByEmail(email)) throw credentialErrors.exists(namespace, input.name);
+      const account = await unit.createServiceAccount(email, `service ${namespace}/${input.name}`);
+      await this.issuer.insert(this.issuer.deps.within(tx), {
         uuid: randomUUID(),
         name: input.name,
         namespace,
@@ -104,14 +98,14 @@ export class ServiceCredentialService {
   async list(caller: Caller, namespace: string): Promise<ServiceCredentialView[]> {
     requireAdmin(caller, MANAGE);
     await this.issuer.checkNamespace(namespace, undefined);
-    const now = this.issuer.deps.clock.now();
-    return (await this.store.apiCredentials.list(namespace, 'service')).map((c) => this.view(c, now));
+    const now = this.issuer.deps.kernel.clock.now();
+    return (await this.credentials.list(namespace, 'service')).map((c) => this.view(c, now));
   }
 
   async get(caller: Caller, namespace: string, name: string): Promise<ServiceCredentialView> {
     requireAdmin(caller, MANAGE);
     await this.issuer.checkNamespace(namespace, undefined);
-    return this.view(await this.find(namespace, name), this.issuer.deps.clock.now());
+    return this.view(await this.find(namespace, name), this.issuer.deps.kernel.clock.now());
   }
 
   async replace(
@@ -129,8 +123,8 @@ export class ServiceCredentialService {
     const roles = Object.entries(roleMap).flatMap(([ns, { names }]) => [...new Set(names)].map((role) => ({ namespace: ns, role })));
     const groups = body.user_group_names ?? [];
     await this.checkAccess(roles, groups, 'namespace_access.namespace_role_map', 'user_group_names');
-    const now = this.issuer.deps.clock.now();
-    if (!(await this.store.apiCredentials.setAccess(credential.id, roles, groups, now))) throw credentialErrors.credentialNotFound(KIND, namespace, name);
+    const now = this.issuer.deps.kernel.clock.now();
+    if (!(await this.credentials.setAccess(credential.id, roles, groups, now))) throw credentialErrors.credentialNotFound(KIND, namespace, name);
     await this.issuer.audit(meta, caller.account.id, `SERVICE_CREDENTIAL_REPLACED ${this.issuer.describe(credential)} roles=${roles.map((r) => `${r.namespace}:${r.role}`).join(',')} groups=${groups.join(',')}`);
     return this.view({ ...credential, namespaceRoles: roles, userGroupNames: groups, updatedAt: now }, now);
   }
@@ -140,7 +134,7 @@ export class ServiceCredentialService {
     requireAdmin(caller, MANAGE);
     await this.issuer.checkNamespace(namespace, body.namespace);
     const credential = await this.find(namespace, body.name);
-    if (!(await this.store.apiCredentials.activate(credential.id, this.issuer.deps.clock.now()))) throw credentialErrors.credentialNotFound(KIND, namespace, body.name);
+    if (!(await this.credentials.activate(credential.id, this.issuer.deps.kernel.clock.now()))) throw credentialErrors.credentialNotFound(KIND, namespace, body.name);
     await this.issuer.audit(meta, caller.account.id, `SERVICE_CREDENTIAL_ACTIVATED ${this.issuer.describe(credential)}`);
   }
 
@@ -151,7 +145,7 @@ export class ServiceCredentialService {
     const credential = await this.find(namespace, body.name);
     if (credential.type !== 'SERVICE_API_TOKEN') throw credentialErrors.invalid('RENEW_NOT_SUPPORTED', 'name', `only SERVICE_API_TOKEN credentials can be renewed; ${credential.type} must be created anew`);
     const expiresAt = this.issuer.expiry(body.expiration_days);
-    if (!(await this.store.apiCredentials.renew(credential.id, 'SERVICE_API_TOKEN', expiresAt, this.issuer.deps.clock.now()))) throw credentialErrors.credentialNotFound(KIND, namespace, body.name);
+    if (!(await this.credentials.renew(credential.id, 'SERVICE_API_TOKEN', expiresAt, this.issuer.deps.kernel.clock.now()))) throw credentialErrors.credentialNotFound(KIND, namespace, body.name);
     await this.issuer.audit(meta, caller.account.id, `SERVICE_CREDENTIAL_RENEWED ${this.issuer.describe(credential)} until ${expiresAt.toISOString()}`);
   }
 
@@ -180,15 +174,17 @@ export class ServiceCredentialService {
 
   /** The credential row's DELETE decides who revoked it; the service account goes with it. */
   private async remove(credential: CredentialRecord): Promise<boolean> {
-    return this.store.transaction(async (tx) => {
-      if (!(await tx.apiCredentials.delete(credential.id))) return false;
-      await tx.apiCredentials.deleteServiceAccount(credential.accountId);
+    return this.issuer.deps.kernel.transaction(async (unit, tx) => {
+      const credentials = this.issuer.deps.within(tx);
+      if (!(await credentials.delete(credential.id))) return false;
+      await credentials.deleteOwnedBy(credential.accountId);
+      await unit.deleteAccount({ id: credential.accountId });
       return true;
     });
   }
 
   private async find(namespace: string, name: string): Promise<CredentialRecord> {
-    const credential = await this.store.apiCredentials.findByName(namespace, 'service', name);
+    const credential = await this.credentials.findByName(namespace, 'service', name);
     if (!credential) throw credentialErrors.credentialNotFound(KIND, namespace, name);
     return credential;
   }
@@ -221,14 +217,14 @@ export class ServiceCredentialService {
 
   /** Every grant names an existing namespace (or `*`) and a known role; every group an organization. */
   private async checkAccess(roles: readonly NamespaceRole[], groups: readonly string[], rolesField: string, groupsField: string): Promise<void> {
-    const known = knownRoles(this.issuer.deps.config.mgmt.okta.mapRoles);
+    const { directory, roles: known } = this.issuer.deps.kernel;
     for (const grant of roles) {
-      if (grant.namespace !== '*' && !(await this.store.apiCredentials.namespaceExists(grant.namespace))) {
+      if (grant.namespace !== '*' && !(await directory.namespaceExists(grant.namespace))) {
         throw credentialErrors.invalid('UNKNOWN_NAMESPACE', rolesField, `namespace "${grant.namespace}" does not exist`);
       }
       if (!known.has(grant.role)) throw credentialErrors.invalid('UNKNOWN_ROLE', rolesField, `role "${grant.role}" is not a known role`);
     }
-    const missing = await this.store.apiCredentials.missingOrganizations(groups);
+    const missing = await directory.missingOrganizations(groups);
     if (missing.length) throw credentialErrors.invalid('UNKNOWN_GROUP', groupsField, `no organization named ${missing.map((m) => `"${m}"`).join(', ')}`);
   }
 }

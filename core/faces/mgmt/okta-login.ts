@@ -1,14 +1,12 @@
-import type { Auditor, RequestMeta } from '../../kernel/audit.js';
-import type { Clock } from '../../clock.js';
+import type { RequestMeta } from '../../kernel/audit.js';
 import type { OktaSettings } from '../../config.js';
 import { GatehouseError, isGatehouseError } from '../../errors.js';
-import type { Store } from '../../kernel/ports.js';
+import type { Kernel } from '../../kernel/index.js';
 import type { RateLimiter } from '../../kernel/rate-limit.js';
-import type { CredentialRules } from '../../kernel/rules.js';
-import { accountForUpstream } from '../../kernel/upstream-accounts.js';
 import { IdTokenVerifier, invalidIdToken, type VerifiedIdToken } from './id-token-verifier.js';
+import type { IdTokenUseRepository } from './ports.js';
 import { rolesForGroups } from './roles.js';
-import { MGMT_MODULE, type MgmtToken, type MgmtTokens } from './tokens.js';
+import { MGMT_MODULE, signIn, type MgmtSignedIn } from './tokens.js';
 
 export interface OktaSignInConfig {
   baseUrl: string;
@@ -33,17 +31,14 @@ export class OktaLoginService {
   readonly #configured: ConfiguredOkta | undefined;
 
   constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-    private readonly auditor: Auditor,
-    private readonly tokens: MgmtTokens,
+    private readonly kernel: Kernel,
+    private readonly idTokenUses: IdTokenUseRepository,
     private readonly rateLimit: RateLimiter,
-    private readonly rules: CredentialRules,
     settings: OktaSettings,
   ) {
     const { issuer } = settings;
     if (settings.enabled && issuer && settings.clientId) {
-      this.#configured = { okta: { ...settings, issuer }, verifier: new IdTokenVerifier(clock, { issuer, audience: settings.audience || settings.clientId }) };
+      this.#configured = { okta: { ...settings, issuer }, verifier: new IdTokenVerifier(kernel.clock, { issuer, audience: settings.audience || settings.clientId }) };
     }
   }
 
@@ -52,7 +47,7 @@ export class OktaLoginService {
     return { baseUrl: okta.baseUrl ?? new URL(okta.issuer).origin, clientId: okta.clientId, issuer: okta.issuer, audience: okta.audience || null, mapRoles: { ...okta.mapRoles } };
   }
 
-  async login(idToken: string, meta: RequestMeta): Promise<MgmtToken> {
+  async login(idToken: string, meta: RequestMeta): Promise<MgmtSignedIn> {
     const { okta, verifier } = this.require();
     // Not audited: a flood of refused requests must not become a flood of audit rows.
     await this.rateLimit.check(`mgmt-okta:${meta.ip ?? 'unknown'}`);
@@ -62,24 +57,24 @@ export class OktaLoginService {
       await this.claimOnce(verified);
       const roles = rolesForGroups(okta.mapRoles, verified.claims.groups);
       if (!roles.length) throw new GatehouseError('forbidden', { message: 'no role is mapped to this user', logDetail: `no group of ${verified.claims.sub} maps to a role` });
-      const account = await accountForUpstream(this.store, this.clock, this.auditor, this.rules, identityOf(verified), meta, MGMT_MODULE);
+      const account = await this.kernel.upstream.accountFor(identityOf(verified), meta, MGMT_MODULE);
       accountId = account?.id ?? null;
       if (!account?.active) throw invalidIdToken('account inactive');
-      const token = await this.tokens.issue(account, roles, meta);
-      await this.auditor.record(this.store.audit, meta, { accountId, level: 'info', module: MGMT_MODULE, message: `AUTH_OKTA_LOGIN roles=${roles.join(',')}` });
-      return token;
+      const signedIn = await signIn(this.kernel, account, roles, meta);
+      await this.kernel.audit.record(meta, { accountId, level: 'info', module: MGMT_MODULE, message: `AUTH_OKTA_LOGIN roles=${roles.join(',')}` });
+      return signedIn;
     } catch (error) {
       const reason = isGatehouseError(error) ? (error.logDetail ?? error.code) : 'unexpected';
-      await this.auditor.record(this.store.audit, meta, { accountId, level: 'warn', module: MGMT_MODULE, message: `AUTH_OKTA_LOGIN failed: ${reason}`.slice(0, 1000) });
+      await this.kernel.audit.record(meta, { accountId, level: 'warn', module: MGMT_MODULE, message: `AUTH_OKTA_LOGIN failed: ${reason}`.slice(0, 1000) });
       throw error;
     }
   }
 
   /** Single use (replay of an intercepted ID token), on every instance: the insert decides. */
   private async claimOnce(verified: VerifiedIdToken): Promise<void> {
-    const now = this.clock.now();
-    await this.store.idTokenUses.prune(now);
-    if (!(await this.store.idTokenUses.claim(verified.useKey, verified.usableUntil, now))) throw invalidIdToken('ID token replayed');
+    const now = this.kernel.clock.now();
+    await this.idTokenUses.prune(now);
+    if (!(await this.idTokenUses.claim(verified.useKey, verified.usableUntil, now))) throw invalidIdToken('ID token replayed');
   }
 
   private require(): ConfiguredOkta {

@@ -1,8 +1,9 @@
 import type { RequestMeta } from '../../kernel/audit.js';
 import { GatehouseError } from '../../errors.js';
-import type { LoginOutcome, LoginService } from '../../kernel/login.js';
+import type { Kernel } from '../../kernel/index.js';
+import type { LoginOutcome } from '../../kernel/login.js';
 import { accountRoles } from './roles.js';
-import { MGMT_MODULE, type MgmtToken, type MgmtTokens } from './tokens.js';
+import { MGMT_MODULE, signIn, type MgmtSignedIn } from './tokens.js';
 
 export type PasswordGrant = 'client_credentials' | 'password';
 
@@ -31,16 +32,13 @@ function refusal(outcome: Exclude<LoginOutcome, { kind: 'signed-in' }>, grant: P
 
 /** The two password logins (RFC 6749 §4.4 with the user as the client, and §4.3). */
 export class MgmtPasswordLogin {
-  constructor(
-    private readonly login: LoginService,
-    private readonly tokens: MgmtTokens,
-  ) {}
+  constructor(private readonly kernel: Kernel) {}
 
-  async signIn(grant: PasswordGrant, username: string, password: string, meta: RequestMeta): Promise<MgmtToken> {
-    const outcome = await this.login.attempt({ identifier: username, password }, { module: MGMT_MODULE, meta, succeeded: `AUTH_MGMT_LOGIN ${grant}`, failed: (detail) => `AUTH_MGMT_LOGIN ${grant} failed: ${detail}` });
+  async signIn(grant: PasswordGrant, username: string, password: string, meta: RequestMeta): Promise<MgmtSignedIn> {
+    const outcome = await this.kernel.login.attempt({ identifier: username, password }, { module: MGMT_MODULE, meta, succeeded: `AUTH_MGMT_LOGIN ${grant}`, failed: (detail) => `AUTH_MGMT_LOGIN ${grant} failed: ${detail}` });
     if (outcome.kind !== 'signed-in') throw refusal(outcome, grant);
     const { account } = outcome;
-    const token = await this.tokens.issue(account, accountRoles(account), meta);
-    return { ...token, passwordWasNeverChanged: account.passwordChangedAt === null };
+    const signedIn = await signIn(this.kernel, account, accountRoles(account), meta);
+    return { ...signedIn, passwordWasNeverChanged: account.passwordChangedAt === null };
   }
 }

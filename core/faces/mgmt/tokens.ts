@@ -1,20 +1,20 @@
-import type { Auditor, RequestMeta } from '../../kernel/audit.js';
-import { epochSeconds, type Clock } from '../../clock.js';
+import type { RequestMeta } from '../../kernel/audit.js';
+import { epochSeconds } from '../../clock.js';
+import type { Kernel } from '../../kernel/index.js';
 import type { Account } from '../../kernel/model.js';
-import { firstPartyClientId, isFirstPartyClientId, type LiveAccessToken } from '../../kernel/oauth2/first-party.js';
-import type { OAuth2Service } from '../../kernel/oauth2/service.js';
-import type { Store } from '../../kernel/ports.js';
+import { firstPartyClientId, type FirstPartyToken, type LiveAccessToken } from '../../kernel/oauth2/first-party.js';
 import { accountRoles } from './roles.js';
 
 export const MGMT_MODULE = 'auth:mgmt';
-const MGMT_CLIENT_ID = firstPartyClientId('mgmt');
+/** The mgmt face's built-in client: its tokens carry the roles fixed at login as their scopes. */
+export const MGMT_FACE = 'mgmt';
+const MGMT_CLIENT_ID = firstPartyClientId(MGMT_FACE);
 
-/** What every mgmt login answers (the contract's `Token`). */
-export interface MgmtToken {
-  accessToken: string;
-  expiresIn: number;
+/** A signed-in mgmt caller: the token and what the contract's `Token` says about it. */
+export interface MgmtSignedIn {
+  account: Account;
   roles: string[];
-  userId: number;
+  token: FirstPartyToken;
   /** only for password logins */
   passwordWasNeverChanged?: boolean;
 }
@@ -26,19 +26,14 @@ export interface TokenInfo {
   expiry: number;
 }
 
-/** Issuing, describing and revoking the mgmt face's bearer tokens (access tokens of the `gatehouse:mgmt` client). */
-export class MgmtTokens {
-  constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-    private readonly auditor: Auditor,
-    private readonly oauth2: OAuth2Service,
-  ) {}
+/** A token of the `gatehouse:mgmt` client whose grant and token carry exactly these roles. */
+export async function signIn(kernel: Kernel, account: Account, roles: string[], meta: RequestMeta): Promise<MgmtSignedIn> {
+  return { account, roles, token: await kernel.tokens.issue(MGMT_FACE, account, meta, { roles }) };
+}
 
-  async issue(account: Account, roles: string[], meta: RequestMeta): Promise<MgmtToken> {
-    const token = await this.oauth2.issueFirstPartyToken('mgmt', account, meta, roles);
-    return { accessToken: token.accessToken, expiresIn: token.expiresIn, roles, userId: account.id };
-  }
+/** Describing and ending the mgmt face's bearer tokens (and any face's, which it accepts too). */
+export class MgmtTokens {
+  constructor(private readonly kernel: Kernel) {}
 
   /** A token from another face was issued without roles: its account's current roles stand in. */
   describe(live: LiveAccessToken): TokenInfo {
@@ -46,15 +41,9 @@ export class MgmtTokens {
     return { username: live.account.username, roles, expiry: epochSeconds(live.token.expiresAt) };
   }
 
-  /**
-   * Logout ends this token only. A first-party token is alone in its grant, so the grant goes
-   * (every revocation check reads it); a third-party client's access token shares its grant with
-   * that client's refresh token, which is not this token: it is revoked alone (RFC 7009 §2.1).
-   */
+  /** Logout ends this token only, on every instance. */
   async logout(live: LiveAccessToken, meta: RequestMeta): Promise<void> {
-    const now = this.clock.now();
-    if (isFirstPartyClientId(live.token.clientId)) await this.store.oauth2.revokeGrant(live.token.grantId, now);
-    else await this.store.oauth2.revokeToken(live.token.id, now);
-    await this.auditor.record(this.store.audit, meta, { accountId: live.account.id, level: 'info', module: MGMT_MODULE, message: `AUTH_MGMT_LOGOUT (${live.token.clientId})` });
+    await this.kernel.tokens.end(live);
+    await this.kernel.audit.record(meta, { accountId: live.account.id, level: 'info', module: MGMT_MODULE, message: `AUTH_MGMT_LOGOUT (${live.token.clientId})` });
   }
 }

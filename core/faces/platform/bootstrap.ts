@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { Auditor, RequestMeta } from '../../kernel/audit.js';
-import { addSeconds, type Clock } from '../../clock.js';
+import type { RequestMeta } from '../../kernel/audit.js';
+import { addSeconds } from '../../clock.js';
 import { sha256Hex } from '../../crypto.js';
 import { GatehouseError } from '../../errors.js';
-import type { AccountService } from '../../kernel/accounts.js';
+import type { Kernel } from '../../kernel/index.js';
 import type { Account } from '../../kernel/model.js';
-import type { OAuth2Service } from '../../kernel/oauth2/service.js';
-import type { Store } from '../../kernel/ports.js';
 import { normalizeUsername, usernameProblem, type CredentialRules } from '../../kernel/rules.js';
-import type { LoginThrottle } from '../../kernel/throttle.js';
+import type { SetupRepository } from './ports.js';
 
 /** QuackStack's rule for an administrator's password, on top of the project's own. */
 export const ADMIN_PASSWORD_MIN = 12;
@@ -38,25 +36,21 @@ const tokenRequired = () => new GatehouseError('forbidden', { message: 'valid bo
  */
 export class BootstrapService {
   constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-    private readonly auditor: Auditor,
-    private readonly accounts: AccountService,
-    private readonly oauth2: OAuth2Service,
-    private readonly throttle: LoginThrottle,
+    private readonly kernel: Kernel,
+    private readonly setup: SetupRepository,
     private readonly rules: CredentialRules,
   ) {}
 
   /** A fresh install: no account yet and setup never completed (the first bootstrap needs no token). */
   async isFresh(): Promise<boolean> {
-    return (await this.store.setup.get()).completedAt === null && !(await this.store.accounts.exists());
+    return (await this.setup.get()).completedAt === null && !(await this.kernel.accounts.anyExists());
   }
 
   async mintToken(admin: Account | undefined, ttlSeconds: number, meta: RequestMeta): Promise<{ token: string; expiresAt: Date }> {
     const token = randomBytes(24).toString('hex');
-    const expiresAt = addSeconds(this.clock.now(), ttlSeconds);
-    await this.store.setup.storeBootstrapToken(sha256Hex(token), expiresAt);
-    await this.auditor.record(this.store.audit, meta, { accountId: admin?.id ?? null, level: 'info', module: 'auth:platform', message: 'AUTH_BOOTSTRAP_TOKEN_CREATE' });
+    const expiresAt = addSeconds(this.kernel.clock.now(), ttlSeconds);
+    await this.setup.storeBootstrapToken(sha256Hex(token), expiresAt);
+    await this.kernel.audit.record(meta, { accountId: admin?.id ?? null, level: 'info', module: 'auth:platform', message: 'AUTH_BOOTSTRAP_TOKEN_CREATE' });
     return { token, expiresAt };
   }
 
@@ -71,11 +65,11 @@ export class BootstrapService {
     const releaseOnFailure = await this.authorize(request.bootstrapToken, meta);
     try {
       // A taken username is found by AccountService.create itself (username_unavailable, below).
-      if (await this.store.accounts.displayNameTaken(principalName)) throw new GatehouseError('conflict', { message: `principal "${principalName}" already exists` });
-      const created = await this.accounts.create({ username, email: null, password: request.password, displayName: principalName, isAdmin: true, roles: ['admin'] }, meta);
-      await this.store.setup.markCompleted(created.account.id, this.clock.now());
-      const token = await this.oauth2.issueFirstPartyToken('platform', created.account, meta);
-      await this.auditor.record(this.store.audit, meta, { accountId: created.account.id, level: 'info', module: 'auth:platform', message: 'AUTH_BOOTSTRAP_COMPLETE' });
+      if (await this.kernel.accounts.displayNameTaken(principalName)) throw new GatehouseError('conflict', { message: `principal "${principalName}" already exists` });
+      const created = await this.kernel.accounts.create({ username, email: null, password: request.password, displayName: principalName, isAdmin: true, roles: ['admin'] }, meta);
+      await this.setup.markCompleted(created.account.id, this.kernel.clock.now());
+      const token = await this.kernel.tokens.issue('platform', created.account, meta);
+      await this.kernel.audit.record(meta, { accountId: created.account.id, level: 'info', module: 'auth:platform', message: 'AUTH_BOOTSTRAP_COMPLETE' });
       return { account: created.account, accessToken: token.accessToken, expiresIn: token.expiresIn };
     } catch (error) {
       await releaseOnFailure();
@@ -91,18 +85,19 @@ export class BootstrapService {
    */
   private async authorize(presented: string | undefined, meta: RequestMeta): Promise<() => Promise<void>> {
     const throttleKey = `bootstrap:${meta.ip ?? 'unknown'}`;
-    await this.throttle.check(this.store.loginAttempts, throttleKey, null);
-    const now = this.clock.now();
-    const state = await this.store.setup.get();
-    const needsToken = state.completedAt !== null || (await this.store.accounts.exists());
+    const { throttle } = this.kernel;
+    await throttle.check(throttleKey, null);
+    const now = this.kernel.clock.now();
+    const state = await this.setup.get();
+    const needsToken = state.completedAt !== null || (await this.kernel.accounts.anyExists());
     if (!needsToken) {
-      if (await this.store.setup.claimFirstSetup(now)) return () => this.store.setup.releaseFirstSetup();
+      if (await this.setup.claimFirstSetup(now)) return () => this.setup.releaseFirstSetup();
       throw tokenRequired();
     }
     const token = presented?.trim();
-    if (token && (await this.store.setup.consumeBootstrapToken(sha256Hex(token), now))) return async () => {};
-    await this.throttle.recordFailure(this.store.loginAttempts, throttleKey, null, 'bad_bootstrap_token');
-    await this.auditor.record(this.store.audit, meta, { accountId: null, level: 'warn', module: 'auth:platform', message: 'Bootstrap refused: no valid bootstrap token' });
+    if (token && (await this.setup.consumeBootstrapToken(sha256Hex(token), now))) return async () => {};
+    await throttle.recordFailure(throttleKey, null, 'bad_bootstrap_token');
+    await this.kernel.audit.record(meta, { accountId: null, level: 'warn', module: 'auth:platform', message: 'Bootstrap refused: no valid bootstrap token' });
     throw tokenRequired();
   }
 }

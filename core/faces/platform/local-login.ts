@@ -1,7 +1,7 @@
 import type { RequestMeta } from '../../kernel/audit.js';
 import { GatehouseError } from '../../errors.js';
-import type { LoginOutcome, LoginService } from '../../kernel/login.js';
-import type { OAuth2Service } from '../../kernel/oauth2/service.js';
+import type { Kernel } from '../../kernel/index.js';
+import type { LoginOutcome } from '../../kernel/login.js';
 import type { SignedIn } from './bootstrap.js';
 
 /**
@@ -19,16 +19,13 @@ function refusal(outcome: Exclude<LoginOutcome, { kind: 'signed-in' }>): Gatehou
 
 /** POST /auth/local/login: any account with a password gets a revocable bearer token. */
 export class PlatformLocalLogin {
-  constructor(
-    private readonly login: LoginService,
-    private readonly oauth2: OAuth2Service,
-  ) {}
+  constructor(private readonly kernel: Kernel) {}
 
   async signIn(username: string, password: string, meta: RequestMeta): Promise<SignedIn> {
     if (!username.trim() || !password) throw new GatehouseError('bad_request', { message: 'username and password are required' });
-    const outcome = await this.login.attempt({ identifier: username, password }, { module: 'auth:platform', meta, succeeded: 'AUTH_LOCAL_LOGIN' });
+    const outcome = await this.kernel.login.attempt({ identifier: username, password }, { module: 'auth:platform', meta, succeeded: 'AUTH_LOCAL_LOGIN' });
     if (outcome.kind !== 'signed-in') throw refusal(outcome);
-    const token = await this.oauth2.issueFirstPartyToken('platform', outcome.account, meta);
+    const token = await this.kernel.tokens.issue('platform', outcome.account, meta);
     return { account: outcome.account, accessToken: token.accessToken, expiresIn: token.expiresIn };
   }
 }

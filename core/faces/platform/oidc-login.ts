@@ -1,21 +1,20 @@
 import * as oidc from 'openid-client';
-import type { Auditor, RequestMeta } from '../../kernel/audit.js';
-import { addSeconds, type Clock } from '../../clock.js';
+import type { RequestMeta } from '../../kernel/audit.js';
+import { addSeconds } from '../../clock.js';
 import { resolveContinueUrl } from '../../kernel/continue-url.js';
-import { constantTimeEqual, randomToken, sha256Hex, type SecretBox } from '../../crypto.js';
+import { constantTimeEqual, randomToken, sha256Hex } from '../../crypto.js';
 import { GatehouseError } from '../../errors.js';
+import type { Kernel } from '../../kernel/index.js';
 import type { Account } from '../../kernel/model.js';
-import type { Store } from '../../kernel/ports.js';
-import type { CredentialRules } from '../../kernel/rules.js';
-import { accountForUpstream } from '../../kernel/upstream-accounts.js';
 import type { ActiveProvider, OidcProviderService } from './oidc-provider.js';
+import type { OidcRepository } from './ports.js';
 import type { WebSessionService } from './web-sessions.js';
 
 const FLOW_SECONDS = 600;
 const DISCOVERY_CACHE_MS = 5 * 60_000;
 const VERIFIER_CONTEXT = 'oidc-flow:code-verifier';
 
-export interface OidcLoginSettings extends CredentialRules {
+export interface OidcLoginSettings {
   publicUrl: string;
   allowedContinueUrls: readonly RegExp[];
   landingPage: string;
@@ -43,10 +42,8 @@ export class OidcLoginService {
   #discovered: { key: string; at: number; config: oidc.Configuration } | undefined;
 
   constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-    private readonly box: SecretBox,
-    private readonly auditor: Auditor,
+    private readonly kernel: Kernel,
+    private readonly oidc: OidcRepository,
     private readonly providers: OidcProviderService,
     private readonly webSessions: WebSessionService,
     private readonly settings: OidcLoginSettings,
@@ -64,12 +61,12 @@ export class OidcLoginService {
     const nonce = oidc.randomNonce();
     const verifier = oidc.randomPKCECodeVerifier();
     const browserToken = randomToken(32);
-    const now = this.clock.now();
-    await this.store.oidc.insertFlow({
+    const now = this.kernel.clock.now();
+    await this.oidc.insertFlow({
       stateHash: sha256Hex(state),
       browserHash: sha256Hex(browserToken),
       nonce,
-      codeVerifierSealed: this.box.seal(verifier, VERIFIER_CONTEXT),
+      codeVerifierSealed: this.kernel.secrets.seal(verifier, VERIFIER_CONTEXT),
       continueUrl: resolveContinueUrl(requestedContinue, this.settings.allowedContinueUrls, this.settings.landingPage),
       at: now,
       expiresAt: addSeconds(now, FLOW_SECONDS),
@@ -85,28 +82,28 @@ export class OidcLoginService {
     return { authorizationUrl: url.href, browserToken };
   }
 
-  async complete(params: CallbackParams, browserToken: string | undefined, meta: RequestMeta): Promise<{ account: Account; session: { token: string; expiresAt: Date }; continueUrl: string }> {
+  async complete(params: CallbackParams, browserToken: string | undefined, meta: RequestMeta): Promise<{ account: Account; session: { token: string; expiresAt: Date; maxAgeSeconds: number }; continueUrl: string }> {
     this.webSessions.assertEnabled();
     const provider = await this.providers.active();
-    const flow = await this.store.oidc.findFlow(sha256Hex(params.state));
-    const now = this.clock.now();
+    const flow = await this.oidc.findFlow(sha256Hex(params.state));
+    const now = this.kernel.clock.now();
     // The state checks are inside the try: a replayed or foreign callback (login CSRF) is a
     // security event the audit trail must show, as the contract says of every failure.
     try {
       if (!flow || flow.usedAt || flow.expiresAt <= now) throw invalidState('unknown, used or expired flow');
       if (!browserToken || !constantTimeEqual(sha256Hex(browserToken), flow.browserHash)) throw invalidState('flow cookie missing or mismatched');
-      if (!(await this.store.oidc.consumeFlow(flow.id, now))) throw invalidState('flow consumed concurrently');
+      if (!(await this.oidc.consumeFlow(flow.id, now))) throw invalidState('flow consumed concurrently');
       if (params.error) throw rejected(`issuer answered error=${params.error.slice(0, 64)}${params.errorDescription ? ` (${params.errorDescription.slice(0, 200)})` : ''}`);
       if (!params.code) throw invalidState('callback without code or error');
-      const identity = await this.redeem(provider, params, flow.nonce, this.box.open(flow.codeVerifierSealed, VERIFIER_CONTEXT));
-      const account = await accountForUpstream(this.store, this.clock, this.auditor, this.settings, identity, meta);
+      const identity = await this.redeem(provider, params, flow.nonce, this.kernel.secrets.open(flow.codeVerifierSealed, VERIFIER_CONTEXT));
+      const account = await this.kernel.upstream.accountFor(identity, meta, 'auth:platform');
       if (!account?.active) throw rejected('account inactive');
       const session = await this.webSessions.start(account, 'oidc', meta);
-      await this.auditor.record(this.store.audit, meta, { accountId: account.id, level: 'info', module: 'auth:platform', message: 'AUTH_OIDC_LOGIN' });
+      await this.kernel.audit.record(meta, { accountId: account.id, level: 'info', module: 'auth:platform', message: 'AUTH_OIDC_LOGIN' });
       return { account, session, continueUrl: flow.continueUrl };
     } catch (error) {
       const reason = error instanceof GatehouseError ? (error.logDetail ?? error.code) : 'unexpected';
-      await this.auditor.record(this.store.audit, meta, { accountId: null, level: 'warn', module: 'auth:platform', message: `AUTH_OIDC_LOGIN failed: ${reason}`.slice(0, 1000) });
+      await this.kernel.audit.record(meta, { accountId: null, level: 'warn', module: 'auth:platform', message: `AUTH_OIDC_LOGIN failed: ${reason}`.slice(0, 1000) });
       throw error;
     }
   }

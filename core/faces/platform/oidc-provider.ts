@@ -1,10 +1,8 @@
-import type { Auditor, RequestMeta } from '../../kernel/audit.js';
-import type { Clock } from '../../clock.js';
-import type { SecretBox } from '../../crypto.js';
+import type { RequestMeta } from '../../kernel/audit.js';
 import { GatehouseError } from '../../errors.js';
+import type { Kernel } from '../../kernel/index.js';
 import type { Account } from '../../kernel/model.js';
-import type { Store } from '../../kernel/ports.js';
-import type { OidcProviderRecord } from './ports.js';
+import type { OidcProviderRecord, OidcRepository } from './ports.js';
 
 export const DEFAULT_SCOPES = 'openid profile email';
 /** AES-GCM associated data: a sealed secret copied into another column does not open there. */
@@ -20,16 +18,6 @@ export interface ProviderInput {
   scopes?: string | null | undefined;
 }
 
-export interface ProviderView {
-  enabled: boolean;
-  issuer_url: string | null;
-  jwks_url: string | null;
-  audience: string | null;
-  client_id: string | null;
-  scopes: string | null;
-  updated_at: string | null;
-  secret_stored: boolean;
-}
 
 /** The provider as the login flow needs it: secret opened, defaults applied. */
 export interface ActiveProvider {
@@ -66,24 +54,13 @@ function withOpenid(scopes: string | null): string {
 /** The web UI's upstream OpenID provider: one row, replaced whole by every PUT. */
 export class OidcProviderService {
   constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-    private readonly box: SecretBox,
-    private readonly auditor: Auditor,
+    private readonly kernel: Kernel,
+    private readonly oidc: OidcRepository,
   ) {}
 
-  async view(): Promise<ProviderView> {
-    const row = await this.store.oidc.getProvider();
-    return {
-      enabled: row?.enabled ?? false,
-      issuer_url: row?.issuerUrl ?? null,
-      jwks_url: row?.jwksUrl ?? null,
-      audience: row?.audience ?? null,
-      client_id: row?.clientId ?? null,
-      scopes: row?.scopes ?? null,
-      updated_at: row ? row.updatedAt.toISOString() : null,
-      secret_stored: Boolean(row?.clientSecretSealed),
-    };
+  /** The configured provider, if any (its sealed secret stays sealed). */
+  current(): Promise<OidcProviderRecord | undefined> {
+    return this.oidc.getProvider();
   }
 
   /** Full replace, as documented: a field left out is unset, the client secret included. */
@@ -96,30 +73,30 @@ export class OidcProviderService {
       clientId: unset(input.client_id),
       clientSecretSealed: null,
       scopes: unset(input.scopes) === null ? null : withOpenid(unset(input.scopes)),
-      updatedAt: this.clock.now(),
+      updatedAt: this.kernel.clock.now(),
     };
     if (record.enabled && !record.issuerUrl) throw bad('oidc issuer_url is required when oidc is enabled');
     if (record.enabled && !record.clientId) throw bad('oidc client_id is required when oidc is enabled');
     checkUrl(record.issuerUrl, 'issuer_url');
     checkUrl(record.jwksUrl, 'jwks_url');
     const secret = unset(input.client_secret);
-    if (secret) record.clientSecretSealed = this.box.seal(secret, CLIENT_SECRET_CONTEXT);
-    const before = await this.store.oidc.getProvider();
-    await this.store.oidc.putProvider(record);
+    if (secret) record.clientSecretSealed = this.kernel.secrets.seal(secret, CLIENT_SECRET_CONTEXT);
+    const before = await this.oidc.getProvider();
+    await this.oidc.putProvider(record);
     const secretChange = secret ? 'secret set' : before?.clientSecretSealed ? 'secret cleared' : 'no secret';
-    await this.auditor.record(this.store.audit, meta, { accountId: by.id, level: 'info', module: 'auth:platform', message: `AUTH_OIDC_PROVIDER_UPSERT enabled=${record.enabled} (${secretChange})` });
+    await this.kernel.audit.record(meta, { accountId: by.id, level: 'info', module: 'auth:platform', message: `AUTH_OIDC_PROVIDER_UPSERT enabled=${record.enabled} (${secretChange})` });
   }
 
   /** The enabled provider, or 404 `oidc login is not enabled`. */
   async active(): Promise<ActiveProvider> {
-    const row = await this.store.oidc.getProvider();
+    const row = await this.oidc.getProvider();
     if (!row?.enabled || !row.issuerUrl || !row.clientId) throw new GatehouseError('not_found', { message: 'oidc login is not enabled' });
     return {
       issuerUrl: row.issuerUrl,
       jwksUrl: row.jwksUrl,
       audience: row.audience,
       clientId: row.clientId,
-      clientSecret: row.clientSecretSealed ? this.box.open(row.clientSecretSealed, CLIENT_SECRET_CONTEXT) : null,
+      clientSecret: row.clientSecretSealed ? this.kernel.secrets.open(row.clientSecretSealed, CLIENT_SECRET_CONTEXT) : null,
       scopes: withOpenid(row.scopes),
       updatedAt: row.updatedAt,
     };

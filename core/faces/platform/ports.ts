@@ -61,8 +61,6 @@ export interface OidcRepository {
   findFlow(stateHash: string): Promise<OidcLoginFlow | undefined>;
   /** `UPDATE … SET used_at = ? WHERE id = ? AND used_at IS NULL`: false when already used */
   consumeFlow(id: number, at: Date): Promise<boolean>;
-  findLinkedAccountId(issuer: string, subject: string): Promise<number | undefined>;
-  link(issuer: string, subject: string, accountId: number, at: Date): Promise<void>;
 }
 
 export interface CounterRepository {

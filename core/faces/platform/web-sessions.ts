@@ -1,9 +1,12 @@
-import type { Auditor, RequestMeta } from '../../kernel/audit.js';
-import type { Clock } from '../../clock.js';
+import type { RequestMeta } from '../../kernel/audit.js';
 import { GatehouseError } from '../../errors.js';
+import type { Kernel } from '../../kernel/index.js';
 import type { Account, SessionSource } from '../../kernel/model.js';
-import type { Store } from '../../kernel/ports.js';
-import { signOutEverywhere, type LiveSession, type SessionService, type SessionSettings } from '../../kernel/sessions.js';
+import type { LiveSession, SessionSettings } from '../../kernel/sessions.js';
+import type { CounterRepository } from './ports.js';
+
+/** Which kind of session the web UI's cookie holds (kernel sessions are per face). */
+export const WEB_UI_SESSION = 'platform-ui';
 
 /** Counter names; rows in the shared `counters` table, so every instance reports the same. */
 export const WEB_SESSION_COUNTERS = {
@@ -15,16 +18,10 @@ export const WEB_SESSION_COUNTERS = {
   reaped: 'web_sessions.reaped_total',
 } as const;
 
+/** The original's counters, kept in the database so every instance reports the same. */
 export interface WebSessionStats {
-  active_sessions: number;
-  idle_ttl_seconds: number;
-  absolute_ttl_seconds: number;
-  created_total: number;
-  resolved_total: number;
-  resolve_failed_total: number;
-  revoked_total: number;
-  revoked_all_total: number;
-  reaped_total: number;
+  active: number;
+  counters: Record<keyof typeof WEB_SESSION_COUNTERS, number>;
 }
 
 /**
@@ -33,10 +30,8 @@ export interface WebSessionStats {
  */
 export class WebSessionService {
   constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-    private readonly auditor: Auditor,
-    private readonly sessions: SessionService,
+    private readonly kernel: Kernel,
+    private readonly counters: CounterRepository,
     private readonly settings: SessionSettings & { enabled: boolean },
   ) {}
 
@@ -45,26 +40,28 @@ export class WebSessionService {
     if (!this.settings.enabled) throw new GatehouseError('unavailable', { message: 'web session service unavailable' });
   }
 
-  async start(account: Account, source: SessionSource, meta: RequestMeta): Promise<{ token: string; expiresAt: Date }> {
+  /** A new web-UI session; `maxAgeSeconds` is what is left of it (the cookie's lifetime). */
+  async start(account: Account, source: SessionSource, meta: RequestMeta): Promise<{ token: string; expiresAt: Date; maxAgeSeconds: number }> {
     this.assertEnabled();
-    const { token, session } = await this.sessions.start(account, 'platform-ui', source, meta);
-    await this.store.counters.increment(WEB_SESSION_COUNTERS.created);
-    return { token, expiresAt: session.absoluteExpiresAt };
+    const { token, session } = await this.kernel.sessions.start(account, WEB_UI_SESSION, source, meta);
+    await this.counters.increment(WEB_SESSION_COUNTERS.created);
+    const maxAgeSeconds = Math.max(1, Math.floor((session.absoluteExpiresAt.getTime() - this.kernel.clock.now().getTime()) / 1000));
+    return { token, expiresAt: session.absoluteExpiresAt, maxAgeSeconds };
   }
 
   async resolve(token: string | undefined): Promise<LiveSession | undefined> {
-    const live = token ? await this.sessions.resolve(token, 'platform-ui') : undefined;
-    await this.store.counters.increment(live ? WEB_SESSION_COUNTERS.resolved : WEB_SESSION_COUNTERS.resolveFailed);
+    const live = token ? await this.kernel.sessions.resolve(token, WEB_UI_SESSION) : undefined;
+    await this.counters.increment(live ? WEB_SESSION_COUNTERS.resolved : WEB_SESSION_COUNTERS.resolveFailed);
     return live;
   }
 
   /** Ends one web-UI session; a cookie of another face's session, or an ended one, changes nothing. */
   async logout(token: string, meta: RequestMeta): Promise<void> {
-    const live = await this.sessions.resolve(token, 'platform-ui');
+    const live = await this.kernel.sessions.resolve(token, WEB_UI_SESSION);
     if (!live) return;
-    await this.store.sessions.revoke(live.session.id, this.clock.now());
-    await this.store.counters.increment(WEB_SESSION_COUNTERS.revoked);
-    await this.auditor.record(this.store.audit, meta, { accountId: live.account.id, level: 'info', module: 'auth:platform', message: 'AUTH_WEB_SESSION_LOGOUT' });
+    await this.kernel.sessions.revoke(live.session);
+    await this.counters.increment(WEB_SESSION_COUNTERS.revoked);
+    await this.kernel.audit.record(meta, { accountId: live.account.id, level: 'info', module: 'auth:platform', message: 'AUTH_WEB_SESSION_LOGOUT' });
   }
 
   /**
@@ -72,32 +69,29 @@ export class WebSessionService {
    * refresh token (the original left its 24-hour JWTs valid). API keys are separate credentials.
    */
   async revokeAll(principalId: string, by: Account, meta: RequestMeta): Promise<void> {
-    const account = await this.store.accounts.findByUuid(principalId.trim().toLowerCase());
+    const account = await this.kernel.accounts.byUuid(principalId);
     if (!account) throw new GatehouseError('not_found', { message: 'principal not found' });
-    await this.store.transaction((tx) => signOutEverywhere(tx, account.id, this.clock.now()));
-    await this.store.counters.increment(WEB_SESSION_COUNTERS.revokedAll);
-    await this.auditor.record(this.store.audit, meta, { accountId: account.id, level: 'info', module: 'auth:platform', message: `AUTH_WEB_SESSION_REVOKE_ALL by ${by.uuid}` });
+    await this.kernel.accounts.signOutEverywhere(account);
+    await this.counters.increment(WEB_SESSION_COUNTERS.revokedAll);
+    await this.kernel.audit.record(meta, { accountId: account.id, level: 'info', module: 'auth:platform', message: `AUTH_WEB_SESSION_REVOKE_ALL by ${by.uuid}` });
   }
 
   async stats(): Promise<WebSessionStats> {
-    const counters = await this.store.counters.read(Object.values(WEB_SESSION_COUNTERS));
-    return {
-      active_sessions: await this.store.sessions.countActive('platform-ui', this.clock.now()),
-      idle_ttl_seconds: this.settings.idleSeconds,
-      absolute_ttl_seconds: this.settings.absoluteSeconds,
-      created_total: counters[WEB_SESSION_COUNTERS.created]!,
-      resolved_total: counters[WEB_SESSION_COUNTERS.resolved]!,
-      resolve_failed_total: counters[WEB_SESSION_COUNTERS.resolveFailed]!,
-      revoked_total: counters[WEB_SESSION_COUNTERS.revoked]!,
-      revoked_all_total: counters[WEB_SESSION_COUNTERS.revokedAll]!,
-      reaped_total: counters[WEB_SESSION_COUNTERS.reaped]!,
-    };
+    const names = WEB_SESSION_COUNTERS;
+    const values = await this.counters.read(Object.values(names));
+    const counters = Object.fromEntries(Object.entries(names).map(([key, name]) => [key, values[name] ?? 0])) as WebSessionStats['counters'];
+    return { active: await this.kernel.sessions.countActive(WEB_UI_SESSION), counters };
+  }
+
+  /** The lifetimes the stats report beside the counts. */
+  get lifetimes(): SessionSettings {
+    return { idleSeconds: this.settings.idleSeconds, absoluteSeconds: this.settings.absoluteSeconds };
   }
 
   /** Deletes ended web sessions; any instance may run it, the count is shared. */
   async reap(): Promise<number> {
-    const deleted = await this.store.sessions.deleteEnded('platform-ui', this.clock.now());
-    if (deleted) await this.store.counters.increment(WEB_SESSION_COUNTERS.reaped, deleted);
+    const deleted = await this.kernel.sessions.reap(WEB_UI_SESSION);
+    if (deleted) await this.counters.increment(WEB_SESSION_COUNTERS.reaped, deleted);
     return deleted;
   }
 }

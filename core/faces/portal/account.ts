@@ -1,25 +1,19 @@
-import type { Auditor, RequestMeta } from '../../kernel/audit.js';
-import type { Clock } from '../../clock.js';
-import type { Account } from '../../kernel/model.js';
-import type { Store } from '../../kernel/ports.js';
+import type { RequestMeta } from '../../kernel/audit.js';
+import type { Kernel } from '../../kernel/index.js';
+import type { Account, Membership } from '../../kernel/model.js';
 import { portalErrors } from './errors.js';
 import { organizationContext, type PortalCaller } from './organizations.js';
 import type { PortalToken, PortalTokens } from './tokens.js';
 
-export interface LoadView {
-  user: {
-    id: string;
-    name: string;
-    email: string | null;
-    organization_id: string | null;
-    organization_name: string | null;
-    role: { name: string | null };
-    is_superuser: boolean;
-    is_account_admin: boolean;
-    is_impersonating: boolean;
-    mfa_required: boolean;
-    organizations: { id: string; name: string; role: string }[];
-  };
+/** What the portal's initial load tells a signed-in caller about itself. */
+export interface PortalSelf {
+  account: Account;
+  memberships: Membership[];
+  /** the organization the call acts in, if any */
+  current: Membership | undefined;
+  impersonating: boolean;
+  /** TOTP enrolled, or the account's `mfa_required` setting */
+  mfaRequired: boolean;
 }
 
 const MODULE = 'auth:portal';
@@ -27,44 +21,29 @@ const MODULE = 'auth:portal';
 /** The signed-in side of the portal: initial load, logout and organization switch. */
 export class PortalAccountService {
   constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-    private readonly auditor: Auditor,
+    private readonly kernel: Kernel,
     private readonly tokens: PortalTokens,
   ) {}
 
-  async load(caller: PortalCaller): Promise<LoadView> {
+  async load(caller: PortalCaller): Promise<PortalSelf> {
     const { account } = caller;
-    const { memberships, current } = await organizationContext(this.store, account, caller.org);
-    return {
-      user: {
-        id: account.uuid,
-        name: account.displayName || account.username,
-        email: account.email,
-        organization_id: current?.organization.uuid ?? null,
-        organization_name: current?.organization.name ?? null,
-        role: { name: current?.role ?? null },
-        is_superuser: account.isAdmin,
-        is_account_admin: current?.role === 'admin',
-        is_impersonating: caller.actor !== undefined,
-        mfa_required: account.totpSecretSealed !== null || (await this.store.portal.mfaRequired(account.id)),
-        organizations: memberships.map((m) => ({ id: m.organization.uuid, name: m.organization.name, role: m.role })),
-      },
-    };
+    const { memberships, current } = await organizationContext(this.kernel.directory, account, caller.org);
+    return { account, memberships, current, impersonating: caller.actor !== undefined, mfaRequired: account.totpSecretSealed !== null || account.mfaRequired };
   }
 
   /** Revokes the token's grant: the access token and its refresh tokens die together, everywhere. */
   async logout(caller: PortalCaller, meta: RequestMeta): Promise<void> {
-    await this.store.oauth2.revokeGrant(caller.grantId, this.clock.now());
+    await this.kernel.tokens.revokeGrant(caller.grantId);
     const actor = await this.actorOf(caller);
     await this.audit(caller.account, meta, actor ? `Impersonation ended by ${actor.username}` : 'Logout');
     if (actor) await this.audit(actor, meta, `Impersonation of ${caller.account.username} ended`);
   }
 
   async switchOrg(caller: PortalCaller, organizationUuid: string, meta: RequestMeta): Promise<PortalToken> {
-    const organization = await this.store.portal.organizationByUuid(organizationUuid);
+    const { directory } = this.kernel;
+    const organization = await directory.organizationByUuid(organizationUuid);
     if (!organization) throw portalErrors.organizationNotFound();
-    const memberships = await this.store.portal.memberships(caller.account.id);
+    const memberships = await directory.memberships(caller.account.id);
     if (!memberships.some((m) => m.organization.id === organization.id)) {
       await this.audit(caller.account, meta, 'Organization switch refused: not a member', 'warn');
       throw portalErrors.notMember();
@@ -76,10 +55,10 @@ export class PortalAccountService {
 
   /** The impersonator named by the token's `act` claim (RFC 8693 §4.1), kept across switches. */
   async actorOf(caller: PortalCaller): Promise<Account | undefined> {
-    return caller.actor ? this.store.accounts.findByUuid(caller.actor) : undefined;
+    return caller.actor ? this.kernel.accounts.byUuid(caller.actor) : undefined;
   }
 
   private audit(account: Account, meta: RequestMeta, message: string, level: 'info' | 'warn' = 'info'): Promise<void> {
-    return this.auditor.record(this.store.audit, meta, { accountId: account.id, level, module: MODULE, message });
+    return this.kernel.audit.record(meta, { accountId: account.id, level, module: MODULE, message });
   }
 }

@@ -1,7 +1,8 @@
-import type { Auditor, RequestMeta } from '../../kernel/audit.js';
-import { addSeconds, type Clock } from '../../clock.js';
+import type { RequestMeta } from '../../kernel/audit.js';
+import { addSeconds } from '../../clock.js';
 import { randomToken, sha256Hex } from '../../crypto.js';
-import type { Store } from '../../kernel/ports.js';
+import type { Kernel } from '../../kernel/index.js';
+import type { PortalRepository } from './ports.js';
 import { portalErrors } from './errors.js';
 import { organizationContext, type PortalCaller } from './organizations.js';
 import type { PortalToken, PortalTokens } from './tokens.js';
@@ -18,19 +19,18 @@ export interface ExchangeCode {
 /** CLI-to-browser hand-over: the CLI mints a code, the browser trades it for its own session. */
 export class CliExchangeService {
   constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-    private readonly auditor: Auditor,
+    private readonly kernel: Kernel,
+    private readonly portal: PortalRepository,
     private readonly tokens: PortalTokens,
     private readonly publicUrl: string,
   ) {}
 
   async mint(caller: PortalCaller, meta: RequestMeta): Promise<ExchangeCode> {
     const code = randomToken(32);
-    const now = this.clock.now();
-    const { current } = await organizationContext(this.store, caller.account, caller.org);
-    const actor = caller.actor ? await this.store.accounts.findByUuid(caller.actor) : undefined;
-    await this.store.portal.insertCode({
+    const now = this.kernel.clock.now();
+    const { current } = await organizationContext(this.kernel.directory, caller.account, caller.org);
+    const actor = caller.actor ? await this.kernel.accounts.byUuid(caller.actor) : undefined;
+    await this.portal.insertCode({
       purpose: 'cli-exchange',
       codeHash: sha256Hex(code),
       accountId: caller.account.id,
@@ -39,22 +39,22 @@ export class CliExchangeService {
       at: now,
       expiresAt: addSeconds(now, EXCHANGE_SECONDS),
     });
-    await this.auditor.record(this.store.audit, meta, { accountId: caller.account.id, level: 'info', module: 'auth:portal', message: 'CLI browser exchange code issued' });
+    await this.kernel.audit.record(meta, { accountId: caller.account.id, level: 'info', module: 'auth:portal', message: 'CLI browser exchange code issued' });
     return { exchange_code: code, expires_in: EXCHANGE_SECONDS, login_url: `${this.publicUrl}/cli-login?code=${encodeURIComponent(code)}` };
   }
 
   /** Unknown, expired and used codes fail alike; the conditional UPDATE decides races. */
   async consume(code: string, meta: RequestMeta): Promise<PortalToken> {
-    const found = await this.store.portal.findCode('cli-exchange', sha256Hex(code));
-    const now = this.clock.now();
+    const found = await this.portal.findCode('cli-exchange', sha256Hex(code));
+    const now = this.kernel.clock.now();
     if (!found || found.usedAt || found.expiresAt <= now) throw portalErrors.invalidCode(!found ? 'unknown exchange code' : found.usedAt ? 'exchange code replayed' : 'exchange code expired');
-    if (!(await this.store.portal.consumeCode(found.id, now))) throw portalErrors.invalidCode('exchange code used concurrently');
-    const account = await this.store.accounts.findById(found.accountId);
-    const actor = found.actorAccountId === null ? undefined : await this.store.accounts.findById(found.actorAccountId);
+    if (!(await this.portal.consumeCode(found.id, now))) throw portalErrors.invalidCode('exchange code used concurrently');
+    const account = await this.kernel.accounts.byId(found.accountId);
+    const actor = found.actorAccountId === null ? undefined : await this.kernel.accounts.byId(found.actorAccountId);
     if (!account?.active || (actor && !actor.active)) throw portalErrors.invalidCode('account inactive');
-    const organization = found.organizationId === null ? null : ((await this.store.portal.organizationById(found.organizationId)) ?? null);
+    const organization = found.organizationId === null ? null : ((await this.kernel.directory.organizationById(found.organizationId)) ?? null);
     const token = await this.tokens.issue(account, { organization, actor }, meta);
-    await this.auditor.record(this.store.audit, meta, { accountId: account.id, level: 'info', module: 'auth:portal', message: 'CLI browser exchange code redeemed' });
+    await this.kernel.audit.record(meta, { accountId: account.id, level: 'info', module: 'auth:portal', message: 'CLI browser exchange code redeemed' });
     return token;
   }
 }

@@ -1,6 +1,6 @@
-import type { Auditor, RequestMeta } from '../../kernel/audit.js';
+import type { RequestMeta } from '../../kernel/audit.js';
+import type { Kernel } from '../../kernel/index.js';
 import type { Account } from '../../kernel/model.js';
-import type { Store } from '../../kernel/ports.js';
 import { portalErrors } from './errors.js';
 import { defaultOrganization, type PortalCaller } from './organizations.js';
 import type { Membership, Organization } from './ports.js';
@@ -13,8 +13,7 @@ import type { PortalToken, PortalTokens } from './tokens.js';
  */
 export class ImpersonationService {
   constructor(
-    private readonly store: Store,
-    private readonly auditor: Auditor,
+    private readonly kernel: Kernel,
     private readonly tokens: PortalTokens,
   ) {}
 
@@ -22,10 +21,11 @@ export class ImpersonationService {
     const admin = caller.account;
     // No chains: an impersonation token cannot start another (the `act` claim would lie).
     if (caller.actor) throw portalErrors.impersonationForbidden('caller is already impersonating');
-    const target = await this.store.accounts.findByUuid(targetUuid);
+    const { accounts, directory } = this.kernel;
+    const target = await accounts.byUuid(targetUuid);
     if (!target?.active) throw portalErrors.userNotFound(target ? 'target inactive' : 'unknown target');
-    const mine = await this.store.portal.memberships(admin.id);
-    const theirs = await this.store.portal.memberships(target.id);
+    const mine = await directory.memberships(admin.id);
+    const theirs = await directory.memberships(target.id);
     const shared = mine.filter((m) => theirs.some((t) => t.organization.id === m.organization.id));
     if (!admin.isAdmin && shared.length === 0) throw portalErrors.userNotFound('no shared organization');
     if (target.id === admin.id) throw portalErrors.impersonationForbidden('target is the caller');
@@ -44,12 +44,12 @@ export class ImpersonationService {
 
   /** The caller's current organization when the target belongs to it, else the first administered shared one. */
   private async scope(admin: Account, org: string | undefined, theirs: Membership[], administered: Membership[], target: Account): Promise<Organization | null> {
-    const currentUuid = org ?? (await defaultOrganization(this.store, admin.id))?.uuid;
+    const currentUuid = org ?? (await defaultOrganization(this.kernel.directory, admin.id))?.uuid;
     const current = theirs.find((m) => m.organization.uuid === currentUuid);
-    return current?.organization ?? administered[0]?.organization ?? (await defaultOrganization(this.store, target.id));
+    return current?.organization ?? administered[0]?.organization ?? (await defaultOrganization(this.kernel.directory, target.id));
   }
 
   private audit(account: Account, meta: RequestMeta, message: string, level: 'warn' | 'alert'): Promise<void> {
-    return this.auditor.record(this.store.audit, meta, { accountId: account.id, level, module: 'auth:portal', message });
+    return this.kernel.audit.record(meta, { accountId: account.id, level, module: 'auth:portal', message });
   }
 }

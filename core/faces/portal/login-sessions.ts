@@ -1,10 +1,10 @@
-import type { Auditor, RequestMeta } from '../../kernel/audit.js';
-import { addSeconds, type Clock } from '../../clock.js';
+import type { RequestMeta } from '../../kernel/audit.js';
+import { addSeconds } from '../../clock.js';
 import { constantTimeEqual, randomDigits, randomToken, sha256Hex } from '../../crypto.js';
 import type { Account, MailMessage } from '../../kernel/model.js';
-import type { Store } from '../../kernel/ports.js';
+import type { Kernel } from '../../kernel/index.js';
 import { portalErrors } from './errors.js';
-import type { LoginSession, LoginSessionKind, Organization } from './ports.js';
+import type { LoginSession, LoginSessionKind, Organization, PortalRepository } from './ports.js';
 
 /** Login sessions and their codes live 10 minutes (openapi/portal.yaml). */
 export const LOGIN_SESSION_SECONDS = 600;
@@ -32,9 +32,8 @@ export interface StartRequest {
  */
 export class LoginSessionStore {
   constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-    private readonly auditor: Auditor,
+    private readonly kernel: Kernel,
+    private readonly portal: PortalRepository,
     private readonly publicUrl: string,
   ) {}
 
@@ -42,12 +41,12 @@ export class LoginSessionStore {
     const { account } = request;
     const loginSessionId = randomToken(32);
     const code = randomDigits(6);
-    const now = this.clock.now();
+    const now = this.kernel.clock.now();
     // A new code voids the earlier ones: only the latest mail works. Keyed by the email, and
     // audited either way, so a known and an unknown address cost the same statements (no timing
     // oracle for account existence).
-    await this.store.portal.expireLoginSessions(request.email, now);
-    await this.store.portal.insertLoginSession({
+    await this.portal.expireLoginSessions(request.email, now);
+    await this.portal.insertLoginSession({
       sessionHash: sha256Hex(loginSessionId),
       accountId: account?.id ?? null,
       email: request.email,
@@ -62,19 +61,20 @@ export class LoginSessionStore {
     });
     // A password sign-in's second step was audited by the login itself (one row per attempt).
     const why = `Magic code requested${request.clientId ? ` for ${request.clientId}` : ''}`;
-    if (request.kind === 'magic-code') await this.auditor.record(this.store.audit, meta, { accountId: account?.id ?? null, level: account ? 'info' : 'warn', module: 'auth:portal', message: account ? why : `${why}: no active account (decoy)` });
+    if (request.kind === 'magic-code') await this.kernel.audit.record(meta, { accountId: account?.id ?? null, level: account ? 'info' : 'warn', module: 'auth:portal', message: account ? why : `${why}: no active account (decoy)` });
     if (!account?.email) return { loginSessionId, mail: undefined };
     return { loginSessionId, mail: this.codeMail(account.email, code, loginSessionId, meta) };
   }
 
   find(loginSessionId: string): Promise<LoginSession | undefined> {
-    return this.store.portal.findLoginSession(sha256Hex(loginSessionId));
+    return this.portal.findLoginSession(sha256Hex(loginSessionId));
   }
 
   /** The session a code is entered for: the named one, or the account's latest pending one. */
   async forVerification(account: Account, loginSessionId: string | null | undefined): Promise<LoginSession | undefined> {
-    const session = loginSessionId ? await this.find(loginSessionId) : await this.store.portal.latestPendingLoginSession(account.id, this.clock.now());
-    const usable = session && session.accountId === account.id && session.status === 'pending' && session.expiresAt > this.clock.now();
+    const now = this.kernel.clock.now();
+    const session = loginSessionId ? await this.find(loginSessionId) : await this.portal.latestPendingLoginSession(account.id, now);
+    const usable = session && session.accountId === account.id && session.status === 'pending' && session.expiresAt > now;
     return usable ? session : undefined;
   }
 
@@ -84,12 +84,12 @@ export class LoginSessionStore {
   }
 
   async wrongCode(session: LoginSession): Promise<void> {
-    await this.store.portal.recordWrongCode(session.id, MAX_CODE_ATTEMPTS);
+    await this.portal.recordWrongCode(session.id, MAX_CODE_ATTEMPTS);
   }
 
   /** Marks the session completed (and its code used); false when another request decided it first. */
   complete(session: LoginSession): Promise<boolean> {
-    return this.store.portal.decide(session.id, 'completed', this.clock.now());
+    return this.portal.decide(session.id, 'completed', this.kernel.clock.now());
   }
 
   private codeMail(to: string, code: string, loginSessionId: string, meta: RequestMeta): MailMessage {
@@ -100,7 +100,7 @@ export class LoginSessionStore {
       subject: 'Your sign-in code',
       text:
         `Your sign-in code is ${code}. It works once and expires in ${LOGIN_SESSION_SECONDS / 60} minutes.\n\n` +
-        `Or approve the sign-in (started ${this.clock.now().toISOString()}${from}) from a device where you are signed in:\n${approve}\n\n` +
+        `Or approve the sign-in (started ${this.kernel.clock.now().toISOString()}${from}) from a device where you are signed in:\n${approve}\n\n` +
         'If you did not try to sign in, ignore this message and consider changing your password.',
     };
   }

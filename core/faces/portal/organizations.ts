@@ -1,6 +1,5 @@
-import type { Account } from '../../kernel/model.js';
-import type { Store } from '../../kernel/ports.js';
-import type { Membership, Organization } from './ports.js';
+import type { DirectoryService } from '../../kernel/directory.js';
+import type { Account, Membership, Organization } from '../../kernel/model.js';
 
 /** The verified claims of the caller's access token the portal reads. */
 export interface PortalCaller {
@@ -23,25 +22,25 @@ export interface OrganizationContext {
  * Which organization a call acts in: the token's `org` claim while the account is still a member
  * of it, else the default organization (the earliest membership), else none.
  */
-export async function organizationContext(store: Store, account: Account, org: string | undefined): Promise<OrganizationContext> {
-  const memberships = await store.portal.memberships(account.id);
+export async function organizationContext(directory: DirectoryService, account: Account, org: string | undefined): Promise<OrganizationContext> {
+  const memberships = await directory.memberships(account.id);
   const current = memberships.find((m) => m.organization.uuid === org) ?? memberships[0];
   return { memberships, current };
 }
 
 /** The account's default organization (earliest membership), or null. */
-export async function defaultOrganization(store: Store, accountId: number): Promise<Organization | null> {
-  return (await store.portal.memberships(accountId))[0]?.organization ?? null;
+export async function defaultOrganization(directory: DirectoryService, accountId: number): Promise<Organization | null> {
+  return (await directory.memberships(accountId))[0]?.organization ?? null;
 }
 
 /** The organization a sign-in asked for (`portal_id` → a membership) or the default one. */
-export async function signInOrganization(store: Store, accountId: number, organizationId: number | null): Promise<Organization | null> {
-  if (organizationId !== null) return (await store.portal.organizationById(organizationId)) ?? null;
-  return defaultOrganization(store, accountId);
+export async function signInOrganization(directory: DirectoryService, accountId: number, organizationId: number | null): Promise<Organization | null> {
+  if (organizationId !== null) return (await directory.organizationById(organizationId)) ?? null;
+  return defaultOrganization(directory, accountId);
 }
 
 /** Whether the account is a member of the portal (`portal_id`); no portal asks nothing. */
-export async function memberOfPortal(store: Store, accountId: number, portal: Organization | null): Promise<boolean> {
+export async function memberOfPortal(directory: DirectoryService, accountId: number, portal: Organization | null): Promise<boolean> {
   if (!portal) return true;
-  return (await store.portal.memberships(accountId)).some((m) => m.organization.id === portal.id);
+  return (await directory.memberships(accountId)).some((m) => m.organization.id === portal.id);
 }

@@ -1,15 +1,8 @@
 /** The portal face's domain objects and the storage its rules need (db/repositories/portal.ts). */
 
-export interface Organization {
-  id: number;
-  uuid: string;
-  name: string;
-}
+import type { Membership, Organization } from '../../kernel/model.js';
 
-export interface Membership {
-  organization: Organization;
-  role: string;
-}
+export type { Membership, Organization };
 
 export type LoginSessionStatus = 'pending' | 'approved' | 'rejected' | 'completed';
 export type LoginSessionKind = 'password-2fa' | 'magic-code';
@@ -67,16 +60,6 @@ export interface NewPortalCode {
 }
 
 export interface PortalRepository {
-  insertOrganization(organization: { uuid: string; name: string; at: Date }): Promise<Organization>;
-  /** adds the account to the organization, or changes its role there */
-  setMembership(organizationId: number, accountId: number, role: string, at: Date): Promise<void>;
-  organizationByUuid(uuid: string): Promise<Organization | undefined>;
-  organizationById(id: number): Promise<Organization | undefined>;
-  /** the account's memberships, oldest first (the first is the default organization) */
-  memberships(accountId: number): Promise<Membership[]>;
-  /** the account's `mfa_required` setting */
-  mfaRequired(accountId: number): Promise<boolean>;
-
   insertLoginSession(session: NewLoginSession): Promise<void>;
   findLoginSession(sessionHash: string): Promise<LoginSession | undefined>;
   /** the account's newest pending, unexpired login session */

@@ -1,32 +1,23 @@
-import type { Auditor, RequestMeta } from '../../kernel/audit.js';
+import type { RequestMeta } from '../../kernel/audit.js';
 import { GatehouseError } from '../../errors.js';
-import type { LoginService } from '../../kernel/login.js';
-import type { Account, MailMessage } from '../../kernel/model.js';
-import type { Store } from '../../kernel/ports.js';
+import type { Kernel } from '../../kernel/index.js';
+import type { Account } from '../../kernel/model.js';
 import type { RateLimiter } from '../../kernel/rate-limit.js';
 import { normalizeEmail } from '../../kernel/rules.js';
-import type { LoginThrottle } from '../../kernel/throttle.js';
-import type { TotpService } from '../../kernel/totp.js';
 import { portalErrors } from './errors.js';
 import type { LoginSessionStore } from './login-sessions.js';
 import { memberOfPortal, signInOrganization } from './organizations.js';
 import type { Organization } from './ports.js';
 import type { PortalToken, PortalTokens } from './tokens.js';
 
+/** A password sign-in that needs its second step: the code mailed, or TOTP, or an approval. */
 export interface TwoFactorRequired {
-  detail: '2FA Required';
-  two_fa_required: true;
   email: string;
-  login_session_id: string;
+  loginSessionId: string;
 }
 
 export interface SignInDeps {
-  store: Store;
-  auditor: Auditor;
-  login: LoginService;
-  totp: TotpService;
-  /** per-email failure lockout for codes (the LoginAttempt rows every instance shares) */
-  throttle: LoginThrottle;
+  kernel: Kernel;
   /** per-email limit on mails sent (magic codes, reset links): no mail bombing through us */
   mailLimit: RateLimiter;
   sessions: LoginSessionStore;
@@ -42,14 +33,15 @@ export class PortalSignInService {
   /** The portal a sign-in names; unknown ones are treated like a non-member (no oracle). */
   async portal(portalId: string | null | undefined): Promise<Organization | null | 'unknown'> {
     if (!portalId) return null;
-    return (await this.deps.store.portal.organizationByUuid(portalId)) ?? 'unknown';
+    return (await this.deps.kernel.directory.organizationByUuid(portalId)) ?? 'unknown';
   }
 
-  async login(email: string, password: string, portalId: string | null | undefined, meta: RequestMeta): Promise<{ reply: PortalToken | TwoFactorRequired; mail?: MailMessage | undefined }> {
-    const { store, sessions } = this.deps;
+  async login(email: string, password: string, portalId: string | null | undefined, meta: RequestMeta): Promise<PortalToken | TwoFactorRequired> {
+    const { kernel, sessions } = this.deps;
+    const { directory } = kernel;
     const portal = await this.portal(portalId);
-    const admit = async (account: Account) => (portal !== 'unknown' && (await memberOfPortal(store, account.id, portal)) ? undefined : 'Portal login refused: not a member of the portal');
-    const outcome = await this.deps.login.attempt({ identifier: email, password }, { module: 'auth:portal', meta, admit });
+    const admit = async (account: Account) => (portal !== 'unknown' && (await memberOfPortal(directory, account.id, portal)) ? undefined : 'Portal login refused: not a member of the portal');
+    const outcome = await kernel.login.attempt({ identifier: email, password }, { module: 'auth:portal', meta, admit });
     if (outcome.kind === 'refused') {
       if (outcome.reason === 'throttled') throw new GatehouseError('throttled', { logDetail: outcome.detail, ...(outcome.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: outcome.retryAfterSeconds }) });
       throw portalErrors.incorrectCredentials(outcome.detail);
@@ -59,53 +51,57 @@ export class PortalSignInService {
     const totpEnrolled = outcome.kind === 'second-factor-required';
     // `admit` refused unknown portals already; this keeps the type honest.
     if (portal === 'unknown') throw portalErrors.incorrectCredentials('unknown portal');
-    if (totpEnrolled || (await store.portal.mfaRequired(account.id))) {
+    if (totpEnrolled || account.mfaRequired) {
       const started = await sessions.start({ account, email: account.email ?? normalizeEmail(email), organization: portal, kind: 'password-2fa' }, meta);
-      return { reply: { detail: '2FA Required', two_fa_required: true, email: account.email ?? normalizeEmail(email), login_session_id: started.loginSessionId }, mail: started.mail };
+      if (started.mail) void kernel.mail.dispatch([started.mail]);
+      return { email: account.email ?? normalizeEmail(email), loginSessionId: started.loginSessionId };
     }
-    const organization = await signInOrganization(store, account.id, portal?.id ?? null);
-    return { reply: await this.deps.tokens.issue(account, { organization }, meta) };
+    const organization = await signInOrganization(directory, account.id, portal?.id ?? null);
+    return this.deps.tokens.issue(account, { organization }, meta);
   }
 
   /**
    * Magic code: the same answer for every email. Unknown, inactive and non-member accounts get a
    * decoy login session and no mail; the per-email limit counts them alike.
    */
-  async requestMagicCode(rawEmail: string, portalId: string | null | undefined, clientId: string | null | undefined, meta: RequestMeta): Promise<{ loginSessionId: string; mail: MailMessage | undefined }> {
-    const { store } = this.deps;
+  async requestMagicCode(rawEmail: string, portalId: string | null | undefined, clientId: string | null | undefined, meta: RequestMeta): Promise<{ loginSessionId: string }> {
+    const { kernel } = this.deps;
     const email = normalizeEmail(rawEmail);
     await this.deps.mailLimit.check(`portal-mail:${email}`);
     const portal = await this.portal(portalId);
-    const found = await store.accounts.findByEmail(email);
-    const eligible = found?.active && portal !== 'unknown' && (await memberOfPortal(store, found.id, portal)) ? found : undefined;
+    const found = await kernel.accounts.byEmail(email);
+    const eligible = found?.active && portal !== 'unknown' && (await memberOfPortal(kernel.directory, found.id, portal)) ? found : undefined;
     const organization = portal === 'unknown' ? null : portal;
     const started = await this.deps.sessions.start({ account: eligible, email, organization, kind: 'magic-code', clientId }, meta);
-    return { loginSessionId: started.loginSessionId, mail: started.mail };
+    // Sent after the answer is decided, so its timing does not tell whether the account exists.
+    if (started.mail) void kernel.mail.dispatch([started.mail]);
+    return { loginSessionId: started.loginSessionId };
   }
 
   /** Completes a sign-in with the emailed code or a TOTP code; every failure answers alike. */
   async verify(rawEmail: string, rawCode: string, loginSessionId: string | null | undefined, meta: RequestMeta): Promise<PortalToken> {
-    const { store, throttle, sessions, auditor } = this.deps;
+    const { kernel, sessions } = this.deps;
+    const { throttle } = kernel;
     const email = normalizeEmail(rawEmail);
     const code = rawCode.replace(/\s+/g, '');
     const key = `portal-code:${email}`;
-    await throttle.check(store.loginAttempts, key, meta.ip);
-    const account = await store.accounts.findByEmail(email);
+    await throttle.check(key, meta.ip);
+    const account = await kernel.accounts.byEmail(email);
     const session = account?.active ? await sessions.forVerification(account, loginSessionId) : undefined;
     // TOTP only completes a password sign-in: after a magic-code request it would replace the
     // emailed code, making a shoulder-surfed TOTP code alone enough to sign in.
     const totpAllowed = session?.kind === 'password-2fa' && account?.totpSecretSealed !== null;
-    const ok = account && session && (sessions.codeMatches(session, code) || (totpAllowed && (await this.deps.totp.verifyAndConsume(store.accounts, account, code))));
+    const ok = account && session && (sessions.codeMatches(session, code) || (totpAllowed && (await kernel.twoFactor.verify(account, code))));
     if (!account || !session || !ok) {
-      await throttle.recordFailure(store.loginAttempts, key, meta.ip, !account ? 'unknown_user' : !session ? 'no_login_session' : 'wrong_code');
+      await throttle.recordFailure(key, meta.ip, !account ? 'unknown_user' : !session ? 'no_login_session' : 'wrong_code');
       if (session) await sessions.wrongCode(session);
-      if (account) await auditor.record(store.audit, meta, { accountId: account.id, level: 'warn', module: 'auth:portal', message: 'Sign-in code rejected' });
+      if (account) await kernel.audit.record(meta, { accountId: account.id, level: 'warn', module: 'auth:portal', message: 'Sign-in code rejected' });
       throw portalErrors.invalidCode(!account ? 'unknown email' : !session ? 'no usable login session' : 'wrong code');
     }
     if (!(await sessions.complete(session))) throw portalErrors.invalidCode('login session decided concurrently');
-    await throttle.recordSuccess(store.loginAttempts, key);
-    await auditor.record(store.audit, meta, { accountId: account.id, level: 'info', module: 'auth:portal', message: 'Login Successful (second factor)' });
-    const organization = await signInOrganization(store, account.id, session.organizationId);
+    await throttle.recordSuccess(key);
+    await kernel.audit.record(meta, { accountId: account.id, level: 'info', module: 'auth:portal', message: 'Login Successful (second factor)' });
+    const organization = await signInOrganization(kernel.directory, account.id, session.organizationId);
     return this.deps.tokens.issue(account, { organization }, meta);
   }
 }

@@ -1,6 +1,6 @@
 import type { RequestMeta } from '../../kernel/audit.js';
 import type { Account } from '../../kernel/model.js';
-import type { OAuth2Service } from '../../kernel/oauth2/service.js';
+import type { Kernel } from '../../kernel/index.js';
 import type { Organization } from './ports.js';
 
 /** The contract's `Token`. */
@@ -28,14 +28,14 @@ const IMPERSONATION_REFRESH_SECONDS = 3600;
  * instance at once.
  */
 export class PortalTokens {
-  constructor(private readonly oauth2: OAuth2Service) {}
+  constructor(private readonly kernel: Kernel) {}
 
   async issue(account: Account, scope: TokenScope, meta: RequestMeta): Promise<PortalToken> {
     const claims: Record<string, unknown> = {};
     if (scope.organization) claims.org = scope.organization.uuid;
     if (scope.actor) claims.act = { sub: scope.actor.uuid };
     const refreshSeconds = scope.actor ? IMPERSONATION_REFRESH_SECONDS : REFRESH_SECONDS;
-    const token = await this.oauth2.issueFirstPartyToken('portal', account, meta, [], { claims, refreshSeconds });
+    const token = await this.kernel.tokens.issue('portal', account, meta, { claims, refreshSeconds });
     if (!token.refreshToken) throw new Error('portal token issued without a refresh token');
     return { access_token: token.accessToken, refresh_token: token.refreshToken, token_type: 'bearer' };
   }

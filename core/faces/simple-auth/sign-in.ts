@@ -3,6 +3,7 @@ import { ERROR_CATALOG, GatehouseError } from '../../errors.js';
 import { refusalError, type LoginAttempt, type LoginOutcome, type LoginService } from '../../kernel/login.js';
 import type { Account } from '../../kernel/model.js';
 import type { SessionService } from '../../kernel/sessions.js';
+import { SIMPLE_AUTH_SESSION } from './account.js';
 
 const MODULE = 'auth:simple';
 
@@ -26,7 +27,7 @@ export class SimpleAuthSignIn {
     const outcome = await this.login.attempt(credentials, { module: MODULE, meta });
     if (outcome.kind !== 'signed-in') throw refusal(outcome);
     if (previousSession) await this.sessions.end(previousSession);
-    return this.sessions.start(outcome.account, 'simple-auth', 'login', meta);
+    return this.sessions.start(outcome.account, SIMPLE_AUTH_SESSION, 'login', meta);
   }
 
   /**

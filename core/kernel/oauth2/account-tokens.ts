@@ -6,12 +6,14 @@ import type { Account } from '../model.js';
 import type { OAuth2Deps } from './deps.js';
 import type { OAuth2Token } from './model.js';
 
+/** One of the account's live codes or tokens, as the account may see it (never the secret). */
 export interface TokenSummary {
-  client_id: string;
-  client_name: string;
-  created: string;
-  expires: string;
-  short_token: string;
+  clientId: string;
+  clientName: string;
+  createdAt: Date;
+  expiresAt: Date;
+  /** 8 hex characters of the stored hash */
+  shortToken: string;
   type: OAuth2Token['type'];
 }
 
@@ -22,12 +24,12 @@ export const shortToken = (token: OAuth2Token) => token.tokenHash.slice(0, 8);
 export async function listTokens(deps: OAuth2Deps, account: Account): Promise<TokenSummary[]> {
   const live = await deps.store.oauth2.listLive(account.id, deps.clock.now());
   return live.map((t) => ({
-    client_id: t.clientId,
+    clientId: t.clientId,
     // A client removed from config still shows (the original crashed on it).
-    client_name: deps.clients.get(t.clientId)?.name ?? t.clientId,
-    created: t.createdAt.toISOString(),
-    expires: t.expiresAt.toISOString(),
-    short_token: shortToken(t),
+    clientName: deps.clients.get(t.clientId)?.name ?? t.clientId,
+    createdAt: t.createdAt,
+    expiresAt: t.expiresAt,
+    shortToken: shortToken(t),
     type: t.type,
   }));
 }

@@ -2,7 +2,7 @@ import type { Auditor, RequestMeta } from '../audit.js';
 import type { Clock } from '../../clock.js';
 import type { LoginService } from '../login.js';
 import type { Account } from '../model.js';
-import type { Store } from '../ports.js';
+import type { KernelStore } from '../ports.js';
 import type { ClientRegistry } from './clients.js';
 import type { KeyRing } from './keys.js';
 import type { TokenIssuer } from './tokens.js';
@@ -10,7 +10,7 @@ import { oauthError } from './scopes.js';
 
 /** What the OAuth2 parts share; assembled once in OAuth2Service. */
 export interface OAuth2Deps {
-  store: Store;
+  store: KernelStore;
   clock: Clock;
   auditor: Auditor;
   login: LoginService;

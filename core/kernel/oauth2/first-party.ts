@@ -56,40 +56,71 @@ export interface FirstPartyOptions {
   refreshSeconds?: number;
 }
 
-/**
- * `roles` (the mgmt face's) are stored as the grant's and the token's scopes: the token then
- * carries the roles fixed at login for its whole life, on every instance, and token-info reads
- * them back from the row.
- */
-export async function issueFirstPartyToken(deps: OAuth2Deps, face: OAuth2Client, account: Account, meta: RequestMeta, options: FirstPartyOptions = {}): Promise<FirstPartyToken> {
-  const now = deps.clock.now();
-  const key = await deps.keys.signingKey();
-  const scopes = [...(options.roles ?? [])];
-  const refresh = options.refreshSeconds;
-  const client = refresh === undefined ? face : { ...face, settings: { ...face.settings, issueRefreshToken: true, refreshExpiresSeconds: refresh } };
-  const response = await deps.store.transaction(async (tx) => {
-    const grant = await tx.oauth2.insertGrant({ accountId: account.id, clientId: client.id, scopes, origin: 'first-party', at: now });
-    return deps.tokens.issue(tx, { client, account, grantId: grant.id, scopes, fresh: true, key, audited: false, ...(options.claims ? { claims: options.claims } : {}) }, meta);
-  });
-  return { accessToken: response.access_token, expiresIn: response.expires_in, ...(response.refresh_token ? { refreshToken: response.refresh_token } : {}) };
-}
-
-/** A presented access token that is live, with its row and its (active) account. */
+/** A presented access token that is live, with its row, its verified claims and its (active) account. */
 export interface LiveAccessToken {
   account: Account;
   token: OAuth2Token;
+  /** the JWT's verified payload (a face reads its own claims from it: the portal's `org`, `act`) */
+  claims: Readonly<Record<string, unknown>>;
 }
 
 /**
- * The account behind a bearer access token from any face or client: signature from one of our
- * keys, then the row decides (not revoked, grant not revoked, not expired, account active).
+ * The bearer tokens of Gatehouse's own faces: issued under a grant of the face's built-in client,
+ * checked on every face, ended by logout. Every check reads the token's row, so a revocation
+ * anywhere holds on every instance at once.
  */
-export async function liveAccessToken(deps: OAuth2Deps, token: string): Promise<LiveAccessToken | undefined> {
-  const row = await findPresented(deps, token);
-  const now = deps.clock.now();
-  if (!row || row.type !== 'access_token' || row.revokedAt || row.grantRevokedAt || row.expiresAt <= now) return undefined;
-  const account = await deps.store.accounts.findById(row.accountId);
-  return account?.active ? { account, token: row } : undefined;
+export class FirstPartyTokens {
+  constructor(private readonly deps: OAuth2Deps) {}
+
+  /**
+   * `roles` (the mgmt face's) are stored as the grant's and the token's scopes: the token then
+   * carries the roles fixed at login for its whole life, on every instance, and token-info reads
+   * them back from the row.
+   */
+  async issue(faceName: string, account: Account, meta: RequestMeta, options: FirstPartyOptions = {}): Promise<FirstPartyToken> {
+    const { deps } = this;
+    const face = firstPartyClient(faceName, deps.firstPartyTokenSeconds);
+    const now = deps.clock.now();
+    const key = await deps.keys.signingKey();
+    const scopes = [...(options.roles ?? [])];
+    const refresh = options.refreshSeconds;
+    const client = refresh === undefined ? face : { ...face, settings: { ...face.settings, issueRefreshToken: true, refreshExpiresSeconds: refresh } };
+    const response = await deps.store.transaction(async (tx) => {
+      const grant = await tx.oauth2.insertGrant({ accountId: account.id, clientId: client.id, scopes, origin: 'first-party', at: now });
+      return deps.tokens.issue(tx, { client, account, grantId: grant.id, scopes, fresh: true, key, audited: false, ...(options.claims ? { claims: options.claims } : {}) }, meta);
+    });
+    return { accessToken: response.access_token, expiresIn: response.expires_in, ...(response.refresh_token ? { refreshToken: response.refresh_token } : {}) };
+  }
+
+  /**
+   * The account behind a bearer access token from any face or client: signature from one of our
+   * keys, then the row decides (not revoked, grant not revoked, not expired, account active).
+   */
+  async verify(token: string): Promise<LiveAccessToken | undefined> {
+    const { deps } = this;
+    const presented = await findPresented(deps, token);
+    const now = deps.clock.now();
+    const row = presented?.row;
+    if (!row || row.type !== 'access_token' || row.revokedAt || row.grantRevokedAt || row.expiresAt <= now) return undefined;
+    const account = await deps.store.accounts.findById(row.accountId);
+    return account?.active ? { account, token: row, claims: presented.claims } : undefined;
+  }
+
+  /**
+   * Logout ends this token only. A first-party token is alone in its grant, so the grant goes
+   * (every revocation check reads it); a third-party client's access token shares its grant with
+   * that client's refresh token, which is not this token: it is revoked alone (RFC 7009 §2.1).
+   */
+  async end(live: LiveAccessToken): Promise<void> {
+    const now = this.deps.clock.now();
+    if (isFirstPartyClientId(live.token.clientId)) await this.deps.store.oauth2.revokeGrant(live.token.grantId, now);
+    else await this.deps.store.oauth2.revokeToken(live.token.id, now);
+  }
+
+  /** Ends a grant: its access token and every refresh token issued under it, everywhere. */
+  async revokeGrant(grantId: number): Promise<void> {
+    await this.deps.store.oauth2.revokeGrant(grantId, this.deps.clock.now());
+  }
 }
 
 /** Whether a token's client is one of Gatehouse's own faces (its grant holds that token alone). */

@@ -1,4 +1,4 @@
-import { decodeProtectedHeader, jwtVerify } from 'jose';
+import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import type { RequestMeta } from '../audit.js';
 import { epochSeconds } from '../../clock.js';
 import { sha256Hex } from '../../crypto.js';
@@ -30,15 +30,34 @@ const looksLikeJwt = (token: string) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token);
  * signature from one of our keys and our issuer before its `jti` is looked up (so a forged JWT
  * naming a real jti finds nothing); expiry is left to the row, which is the authority.
  */
-export async function findPresented(deps: OAuth2Deps, token: string): Promise<OAuth2Token | undefined> {
+export async function findPresented(deps: OAuth2Deps, token: string): Promise<{ row: OAuth2Token; claims: Readonly<Record<string, unknown>> } | undefined> {
   if (!token || token.length > 4096) return undefined;
-  if (!looksLikeJwt(token)) return deps.store.oauth2.findToken('refresh_token', sha256Hex(token));
+  if (!looksLikeJwt(token)) {
+    const row = await deps.store.oauth2.findToken('refresh_token', sha256Hex(token));
+    return row ? { row, claims: {} } : undefined;
+  }
+  const payload = await verifiedPayload(deps, token);
+  if (typeof payload?.jti !== 'string') return undefined;
+  const row = await deps.store.oauth2.findToken('access_token', sha256Hex(payload.jti));
+  return row ? { row, claims: payload } : undefined;
+}
+
+/**
+ * The JWT's payload when one of our keys signed it for our issuer, else undefined. Only the
+ * token's own faults mean "unknown token": a store that cannot be reached while the key ring is
+ * read is an outage (503), never a reason to call a valid token invalid.
+ */
+async function verifiedPayload(deps: OAuth2Deps, token: string): Promise<JWTPayload | undefined> {
+  let kid: string | undefined;
   try {
-    const { kid } = decodeProtectedHeader(token);
-    const key = kid ? await deps.keys.byKid(kid) : undefined;
-    if (!key) return undefined;
-    const { payload } = await jwtVerify(token, key.publicKey, { issuer: deps.issuer, algorithms: ['EdDSA'], currentDate: deps.clock.now() });
-    return typeof payload.jti === 'string' ? deps.store.oauth2.findToken('access_token', sha256Hex(payload.jti)) : undefined;
+    kid = decodeProtectedHeader(token).kid;
+  } catch {
+    return undefined;
+  }
+  const key = kid ? await deps.keys.byKid(kid) : undefined;
+  if (!key) return undefined;
+  try {
+    return (await jwtVerify(token, key.publicKey, { issuer: deps.issuer, algorithms: ['EdDSA'], currentDate: deps.clock.now() })).payload;
   } catch {
     return undefined;
   }
@@ -46,7 +65,7 @@ export async function findPresented(deps: OAuth2Deps, token: string): Promise<OA
 
 /** POST /auth/oauth2/token_info (RFC 7662): only the calling client's live tokens are described. */
 export async function introspect(deps: OAuth2Deps, client: OAuth2Client, token: string): Promise<IntrospectionResponse> {
-  const row = await findPresented(deps, token);
+  const row = (await findPresented(deps, token))?.row;
   const now = deps.clock.now();
   if (!row || row.clientId !== client.id || row.revokedAt || row.grantRevokedAt || row.usedAt || row.expiresAt <= now) return INACTIVE;
   const account = await deps.store.accounts.findById(row.accountId);
@@ -73,7 +92,7 @@ export async function introspect(deps: OAuth2Deps, client: OAuth2Client, token: 
  * cannot tell (§2.2).
  */
 export async function revokePresented(deps: OAuth2Deps, client: OAuth2Client, token: string, meta: RequestMeta): Promise<void> {
-  const row = await findPresented(deps, token);
+  const row = (await findPresented(deps, token))?.row;
   if (!row || row.clientId !== client.id) return;
   const now = deps.clock.now();
   const changed = row.type === 'access_token' ? Number(await deps.store.oauth2.revokeToken(row.id, now)) : await deps.store.oauth2.revokeGrant(row.grantId, now);

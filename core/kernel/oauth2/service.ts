@@ -5,21 +5,21 @@ import type { SecretBox } from '../../crypto.js';
 import { GatehouseError } from '../../errors.js';
 import type { LoginService } from '../login.js';
 import type { Account } from '../model.js';
-import type { Store } from '../ports.js';
+import type { KernelStore } from '../ports.js';
 import { listTokens, revokeForAccount, type TokenSummary } from './account-tokens.js';
 import { authorize, checkAuthorizeRequest, type AuthorizeRequest } from './authorize.js';
 import { authenticateClient, type ClientCredentials } from './client-auth.js';
 import { ClientRegistry, type OAuth2Client } from './clients.js';
 import type { OAuth2Deps } from './deps.js';
 import { GRANTS, type TokenParams } from './grants/index.js';
-import { firstPartyClient, issueFirstPartyToken, liveAccessToken, type FirstPartyOptions, type FirstPartyToken, type LiveAccessToken } from './first-party.js';
+import { FirstPartyTokens } from './first-party.js';
 import { introspect, revokePresented, type IntrospectionResponse } from './introspection.js';
 import { KeyRing } from './keys.js';
 import { oauthError } from './scopes.js';
 import { TokenIssuer, type TokenResponse } from './tokens.js';
 
 export interface OAuth2ServiceDeps {
-  store: Store;
+  store: KernelStore;
   clock: Clock;
   config: Config;
   box: SecretBox;
@@ -36,6 +36,8 @@ export class OAuth2Service {
   readonly clients: ClientRegistry;
   readonly keys: KeyRing;
   readonly issuer: string;
+  /** the bearer tokens of Gatehouse's own faces, under the same grants and keys */
+  readonly firstParty: FirstPartyTokens;
   readonly #deps: OAuth2Deps;
 
   constructor(deps: OAuth2ServiceDeps) {
@@ -47,6 +49,7 @@ export class OAuth2Service {
     this.keys = new KeyRing(() => deps.store.signingKeys, deps.clock, deps.box, maxTokenSeconds);
     const tokens = new TokenIssuer(deps.clock, deps.auditor, this.issuer);
     this.#deps = { ...deps, clients: this.clients, keys: this.keys, tokens, issuer: this.issuer, webgrant: settings.webgrant, firstPartyTokenSeconds: settings.tokenExpiresSeconds };
+    this.firstParty = new FirstPartyTokens(this.#deps);
   }
 
   client(clientId: string): OAuth2Client | undefined {
@@ -90,25 +93,10 @@ export class OAuth2Service {
     return revokeForAccount(this.#deps, account, clientId, token, meta);
   }
 
-  /** A bearer token for one of Gatehouse's own faces (platform login, bootstrap, mgmt with its roles, ...). */
-  issueFirstPartyToken(face: string, account: Account, meta: RequestMeta, roles: readonly string[] = [], options: Omit<FirstPartyOptions, 'roles'> = {}): Promise<FirstPartyToken> {
-    return issueFirstPartyToken(this.#deps, firstPartyClient(face, this.#deps.firstPartyTokenSeconds), account, meta, { ...options, roles });
-  }
-
-  /** The live account behind a bearer access token issued by any face, or undefined. */
-  async accountForAccessToken(token: string): Promise<Account | undefined> {
-    return (await liveAccessToken(this.#deps, token))?.account;
-  }
-
-  /** The live access token (its row and account) behind a bearer token from any face, or undefined. */
-  liveAccessToken(token: string): Promise<LiveAccessToken | undefined> {
-    return liveAccessToken(this.#deps, token);
-  }
-
-  /** getOauth2Client: the public description for the consent screen. */
-  describeClient(clientId: string): { name: string; author: string; author_url: string } {
+  /** getOauth2Client: the client the consent screen describes. */
+  describeClient(clientId: string): OAuth2Client {
     const client = this.clients.get(clientId);
     if (!client) throw new GatehouseError('not_found', { reason: 'invalid_client', message: 'Client id not found' });
-    return { name: client.name, author: client.author, author_url: client.authorUrl };
+    return client;
   }
 }

@@ -4,7 +4,7 @@ import type { Auditor, RequestMeta } from '../audit.js';
 import { addSeconds, epochSeconds, type Clock } from '../../clock.js';
 import { randomToken, sha256Hex } from '../../crypto.js';
 import type { Account } from '../model.js';
-import type { Store } from '../ports.js';
+import type { KernelStore } from '../ports.js';
 import type { OAuth2Client } from './clients.js';
 import type { LoadedKey } from './keys.js';
 import type { OAuth2Token } from './model.js';
@@ -49,7 +49,7 @@ export class TokenIssuer {
     private readonly issuer: string,
   ) {}
 
-  async issue(store: Store, request: IssueRequest, meta: RequestMeta): Promise<TokenResponse> {
+  async issue(store: KernelStore, request: IssueRequest, meta: RequestMeta): Promise<TokenResponse> {
     const { client, account, grantId, scopes } = request;
     const now = this.clock.now();
     const audit = async (message: string) => {
@@ -106,7 +106,7 @@ export class TokenIssuer {
    * again (same jti and expiry) instead of minting another. It moves into the new grant, so a
    * replay of the code that handed it out revokes it too.
    */
-  private async reusable(store: Store, client: OAuth2Client, account: Account, grantId: number, scopes: string[]) {
+  private async reusable(store: KernelStore, client: OAuth2Client, account: Account, grantId: number, scopes: string[]) {
     const live = await store.oauth2.listLive(account.id, this.clock.now(), client.id);
     const row = live.find((t) => t.type === 'access_token' && t.jti && sameScopes(t.scopes, scopes));
     if (!row?.jti) return undefined;

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as credentials from '../../../generated/credentials/sdk.gen.js';
 import * as platform from '../../../generated/platform/sdk.gen.js';
 import * as sa from '../../../generated/simple-auth/sdk.gen.js';
+import { credentialsCaller } from '../../support/credentials.js';
 import { DATABASES } from '../../support/databases.js';
 import { accountRow, auditMessages, rows } from '../../support/db-assert.js';
 import { startGatehouse, type TestGatehouse } from '../../support/gatehouse.js';
@@ -83,8 +85,9 @@ describe.each(DATABASES)('platform local login on %s', (kind) => {
   });
 
   it('accepts an API key in X-API-Key for admin operations, and refuses unknown or revoked keys', async () => {
-    const admin = await gh.runtime.services.accounts.byUuid(String((await accountRow(gh.runtime.db, 'admin'))!.uuid));
-    const issued = await gh.runtime.services.platform.apiKeys.issue(admin!, 'ci', 'API_TOKEN', 3600);
+    // Minted through the credentials face with the administrator's bearer token.
+    const created = must(await credentials.createApiCredential({ client: credentialsCaller(gh, { bearer: adminToken }), path: { namespace: 'system' }, body: { name: 'ci', expiration_days: 1, spec: { type: 'API_TOKEN' } } }));
+    const issued = { secret: created.data!.data, uuid: String((await rows(gh.runtime.db, 'api_credentials', { name: 'ci' }))[0]!.uuid) };
     expect(issued.secret).toMatch(/^ghk_/);
     expect(await rows(gh.runtime.db, 'api_credentials', { uuid: issued.uuid })).toMatchObject([{ type: 'API_TOKEN' }]);
     const ok = must(await platform.getOidcProvider({ client: platformCaller(gh, { apiKey: issued.secret }).client }));

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as platform from '../../../generated/platform/sdk.gen.js';
 import * as sa from '../../../generated/simple-auth/sdk.gen.js';
+import type { PlatformRules } from '../../../core/faces/platform/index.js';
 import { NO_REQUEST } from '../../../core/kernel/audit.js';
 import { DATABASES } from '../../support/databases.js';
 import { accountRow, auditMessages, rows } from '../../support/db-assert.js';
@@ -32,8 +33,8 @@ describe.each(DATABASES)('platform web sessions on %s', (kind) => {
       revoked_all_total: 0,
       reaped_total: 0,
     });
-    const web = gh.runtime.services.platform.webSessions;
-    const account = (await gh.runtime.services.accounts.byUuid(String((await accountRow(gh.runtime.db, 'admin'))!.uuid)))!;
+    const web = gh.runtime.rulesOf<PlatformRules>('platform').webSessions;
+    const account = (await gh.runtime.kernel.accounts.byUuid(String((await accountRow(gh.runtime.db, 'admin'))!.uuid)))!;
     const first = await web.start(account, 'login', NO_REQUEST);
     const second = await web.start(account, 'login', NO_REQUEST);
     expect(await web.resolve(first.token)).toBeDefined();
@@ -50,13 +51,13 @@ describe.each(DATABASES)('platform web sessions on %s', (kind) => {
     must(await sa.createAccount({ client: dana.client, body: { username: 'dana', email: 'dana@example.com', password: 'dana-password' }, query: { createSession: true } }));
     const login = must(await platform.localLogin({ client: platformCaller(gh).client, body: { username: 'dana', password: 'dana-password' } })).data!;
     const danaRow = (await accountRow(gh.runtime.db, 'dana'))!;
-    const account = (await gh.runtime.services.accounts.byUuid(String(danaRow.uuid)))!;
-    const web = await gh.runtime.services.platform.webSessions.start(account, 'oidc', NO_REQUEST);
+    const account = (await gh.runtime.kernel.accounts.byUuid(String(danaRow.uuid)))!;
+    const web = await gh.runtime.rulesOf<PlatformRules>('platform').webSessions.start(account, 'oidc', NO_REQUEST);
 
     const result = must(await platform.revokeAllWebSessions({ client: admin, body: { principal_id: login.principal.id } }));
     expect(result.response.status).toBe(204);
 
-    expect(await gh.runtime.services.platform.webSessions.resolve(web.token)).toBeUndefined();
+    expect(await gh.runtime.rulesOf<PlatformRules>('platform').webSessions.resolve(web.token)).toBeUndefined();
     expect(must(await sa.getAccount({ client: dana.client })).response.status).toBe(401);
     const withToken = must(await platform.getOidcProvider({ client: platformCaller(gh, { token: login.token }).client }));
     expect(withToken.response.status).toBe(401);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as platform from '../../../generated/platform/sdk.gen.js';
 import { NO_REQUEST } from '../../../core/kernel/audit.js';
-import { accountForUpstream } from '../../../core/kernel/upstream-accounts.js';
+import type { PlatformRules } from '../../../core/faces/platform/index.js';
 import { rows } from '../../support/db-assert.js';
 import { startGatehouse, type TestGatehouse } from '../../support/gatehouse.js';
 import { startPeer } from '../../support/peer.js';
@@ -52,8 +52,8 @@ describe('platform face on two instances sharing one MariaDB database', () => {
   });
 
   it('resolves on B a web session started on A', async () => {
-    const account = (await a.runtime.services.accounts.byUuid(second.principalId))!;
-    session = (await a.runtime.services.platform.webSessions.start(account, 'oidc', NO_REQUEST)).token;
+    const account = (await a.runtime.kernel.accounts.byUuid(second.principalId))!;
+    session = (await a.runtime.rulesOf<PlatformRules>('platform').webSessions.start(account, 'oidc', NO_REQUEST)).token;
     expect(await uiPrincipal(b, session)).toEqual({ status: 200, principal: second.principalId });
     expect(await uiPrincipal(a, session)).toEqual({ status: 200, principal: second.principalId });
   });
@@ -72,8 +72,8 @@ describe('platform face on two instances sharing one MariaDB database', () => {
   });
 
   it('signs out on B a session started on A, and clears the cookie with its Domain', async () => {
-    const account = (await a.runtime.services.store.accounts.findByUsername(ADMIN.username))!;
-    const token = (await a.runtime.services.platform.webSessions.start(account, 'login', NO_REQUEST)).token;
+    const account = (await a.runtime.kernel.accounts.byUsernameOrEmail(ADMIN.username))!;
+    const token = (await a.runtime.rulesOf<PlatformRules>('platform').webSessions.start(account, 'login', NO_REQUEST)).token;
     const logout = await fetch(`${b.url}/ui/logout`, { method: 'POST', headers: { cookie: `ui_session=${token}` }, redirect: 'manual' });
     expect([logout.status, logout.headers.get('location')]).toEqual([303, '/ui']);
     expect(logout.headers.getSetCookie()).toEqual([expect.stringMatching(/^ui_session=; Domain=127\.0\.0\.1; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax$/)]);
@@ -84,7 +84,7 @@ describe('platform face on two instances sharing one MariaDB database', () => {
     const who = { issuer: 'https://idp.example', subject: 'u-1', email: 'erin@example.com', emailVerified: true, preferredUsername: 'erin', name: 'Erin' };
     // Both instances find no link, both insert: one wins, the other must answer with the winner.
     const [onA, onB] = await Promise.all(
-      [a, b].map(({ runtime: { services: s } }) => accountForUpstream(s.store, s.clock, s.auditor, s.config.accounts, who, NO_REQUEST)),
+      [a, b].map(({ runtime: { kernel } }) => kernel.upstream.accountFor(who, NO_REQUEST, 'auth:platform')),
     );
     expect(onA!.uuid).toBe(onB!.uuid);
     expect(await rows(a.runtime.db, 'account_links', { subject: 'u-1' })).toHaveLength(1);

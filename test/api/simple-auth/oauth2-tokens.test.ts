@@ -240,7 +240,7 @@ describe.each(DATABASES)('simple-auth OAuth2 tokens on %s', (kind) => {
     expect(String(stored!.private_jwk)).not.toContain('"d"');
     expect((await jwks(gh)).keys.map((k) => k.kid)).toEqual([oldKid]);
 
-    const newKid = await gh.runtime.services.oauth2.keys.rotate();
+    const newKid = await gh.runtime.kernel.oauth2.keys.rotate();
     const after = await grafanaTokens(user);
     expect(decodeProtectedHeader(after.access_token).kid).toBe(newKid);
     const published = (await jwks(gh)).keys;

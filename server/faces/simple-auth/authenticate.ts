@@ -1,10 +1,10 @@
 import type { Request } from 'express';
-import { constantTimeEqual } from '../../core/crypto.js';
-import { GatehouseError } from '../../core/errors.js';
-import type { Config } from '../../core/config.js';
-import type { HandlerContext, Principal } from '../../handlers/context.js';
-import { assertCsrf } from './csrf.js';
-import { allowsAnonymous, type Authenticator, type RouteInfo } from './types.js';
+import { constantTimeEqual } from '../../../core/crypto.js';
+import { GatehouseError } from '../../../core/errors.js';
+import type { SimpleAuthRules } from '../../../core/faces/simple-auth/index.js';
+import type { Principal } from '../../../core/kernel/principal.js';
+import { assertCsrf } from '../../security/csrf.js';
+import { allowsAnonymous, type AuthContext, type Authenticator, type RouteInfo } from '../../security/types.js';
 
 const has = (route: RouteInfo, scheme: string) => route.security.find((alternative) => alternative.includes(scheme));
 
@@ -13,19 +13,19 @@ const has = (route: RouteInfo, scheme: string) => route.security.find((alternati
  * CSRF); then the session cookie (a present but invalid cookie is a 401, not a fall-through),
  * with CSRF on state changes; then CSRF alone on public browser calls.
  */
-export function simpleAuthAuthenticator(config: Config): Authenticator {
-  return async (req, route, ctx) => {
+export const simpleAuthAuthenticator: Authenticator<SimpleAuthRules> = async (req, route, ctx) => {
     if (route.security.length === 0) return undefined;
+    const { settings } = ctx.rules;
 
     const sharedKey = has(route, 'SharedKey');
-    if (sharedKey && config.sharedKey.enabled && sharedKeyMatches(req, config.sharedKey.secret ?? '')) {
+    if (sharedKey && settings.sharedKey.enabled && sharedKeyMatches(req, settings.sharedKey.secret ?? '')) {
       return sharedKey.includes('AccountUUID') ? accountFromHeader(req, ctx) : undefined;
     }
 
     const sessionScheme = has(route, 'SessionAuth');
-    const cookie = ctx.cookies[config.cookies.sessionName];
+    const cookie = ctx.cookies[settings.sessionCookie];
     if (sessionScheme && cookie) {
-      const live = await ctx.services.sessions.resolve(cookie, 'simple-auth');
+      const live = await ctx.rules.sessions.resolve(cookie);
       if (live) {
         if (sessionScheme.includes('CsrfToken')) assertCsrf(req, ctx.cookies);
         return { account: live.account, session: live.session, via: 'session' };
@@ -41,8 +41,7 @@ export function simpleAuthAuthenticator(config: Config): Authenticator {
     // their failures have their own documented shapes (RFC 6749 §5.2, invalid-auth-token).
     if (allowsAnonymous(route) || has(route, 'ClientBasic') || has(route, 'SimpleBearer')) return undefined;
     throw new GatehouseError('unauthenticated');
-  };
-}
+};
 
 /** `Authorization: SharedKey <secret>`, the qualifier case-insensitive, the secret compared in constant time. */
 function sharedKeyMatches(req: Request, secret: string): boolean {
@@ -50,10 +49,10 @@ function sharedKeyMatches(req: Request, secret: string): boolean {
   return parts.length === 2 && parts[0]!.toLowerCase() === 'sharedkey' && secret.length > 0 && constantTimeEqual(parts[1]!, secret);
 }
 
-async function accountFromHeader(req: Request, ctx: HandlerContext): Promise<Principal> {
+async function accountFromHeader(req: Request, ctx: AuthContext<SimpleAuthRules>): Promise<Principal> {
   const uuid = req.get('x-account-uuid')?.trim();
   if (!uuid) throw new GatehouseError('unauthenticated', { message: 'Unable to authenticate: missing x-account-uuid header' });
-  const account = /^[0-9a-f-]{36}$/i.test(uuid) ? await ctx.services.accounts.byUuid(uuid.toLowerCase()) : undefined;
+  const account = /^[0-9a-f-]{36}$/i.test(uuid) ? await ctx.kernel.accounts.byUuid(uuid) : undefined;
   if (!account?.active) throw new GatehouseError('unauthenticated', { message: 'Unable to authenticate: unknown or inactive account' });
   return { account, via: 'shared-key' };
 }

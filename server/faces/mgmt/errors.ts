@@ -1,6 +1,6 @@
-import type { GatehouseError } from '../../core/errors.js';
-import { statusOf } from './status.js';
-import { retryHeaders, type FaceErrorRenderer } from './types.js';
+import type { GatehouseError } from '../../../core/errors.js';
+import { statusOf } from '../../errors/status.js';
+import { retryHeaders, type FaceErrorRenderer } from '../../errors/types.js';
 
 const LOGINS = new Set(['loginClientCredentials', 'loginPasswordForm']);
 

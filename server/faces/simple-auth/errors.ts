@@ -1,6 +1,6 @@
-import type { ErrorCode, GatehouseError } from '../../core/errors.js';
-import { statusOf } from './status.js';
-import { retryHeaders, type ErrorReply, type FaceErrorRenderer } from './types.js';
+import type { ErrorCode, GatehouseError } from '../../../core/errors.js';
+import { statusOf } from '../../errors/status.js';
+import { retryHeaders, type ErrorReply, type FaceErrorRenderer } from '../../errors/types.js';
 
 /** simple-auth's documented reason codes and statuses for each domain error. */
 const REASONS: Partial<Record<ErrorCode, { status: number; reason: string }>> = {

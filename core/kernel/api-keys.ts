@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { randomToken, sha256Hex } from '../crypto.js';
+import type { Account, ApiKeyRecord, NamespaceRole } from './model.js';
+import type { KernelStore } from './ports.js';
+
+/** Recognisable prefix, so secret scanners (GitHub push protection, gitleaks) can find leaks. */
+export const API_KEY_PREFIX = 'ghk_';
+
+/** The types that authenticate API calls on every face; the SCIM token is accepted only by SCIM. */
+export const API_TOKEN_TYPES: readonly string[] = ['API_TOKEN', 'SERVICE_API_TOKEN'];
+
+/** A new token secret: the prefix and 256 random bits (base64url, 43 characters). */
+export function newTokenSecret(): string {
+  return `${API_KEY_PREFIX}${randomToken(32)}`;
+}
+
+/** F5's `gc_spec.digest`: SHA-1 (hex) of the credential. Never used to look a token up. */
+export function sha1Hex(value: string | Uint8Array): string {
+  return createHash('sha1').update(value).digest('hex');
+}
+
+/** A credential counts as active only while it is enabled, not revoked and unexpired. */
+export function isActive(credential: Pick<ApiKeyRecord, 'enabled' | 'revokedAt' | 'expiresAt'>, now: Date): boolean {
+  return credential.enabled && !credential.revokedAt && credential.expiresAt > now;
+}
+
+/** A service account is an administrator when its roles grant `admin` in `system`, directly or through `*`. */
+export function grantsSystemAdmin(roles: readonly NamespaceRole[]): boolean {
+  return roles.some((r) => r.role === 'admin' && (r.namespace === 'system' || r.namespace === '*'));
+}
+
+export interface AuthenticatedKey {
+  account: Account;
+  credential: ApiKeyRecord;
+}
+
+/**
+ * API credentials as bearer secrets (`Authorization: APIToken` on the credentials face, `X-API-Key`
+ * on the platform face, the SCIM token on SCIM): 256-bit secrets shown once, stored as SHA-256,
+ * each carrying the authority of the account it was issued for. Every check reads the database,
+ * so a revocation, a disable or an expiry takes effect on every instance at once.
+ */
+export class ApiKeyService {
+  constructor(
+    private readonly store: KernelStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The live credential of one of `types` and its active account; looked up by hash, so no timing oracle on the secret. */
+  async authenticate(secret: string, types: readonly string[] = API_TOKEN_TYPES): Promise<AuthenticatedKey | undefined> {
+    if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 256) return undefined;
+    const credential = await this.store.apiKeys.findByHash(sha256Hex(secret));
+    if (!credential || !types.includes(credential.type) || !isActive(credential, this.clock.now())) return undefined;
+    const account = await this.store.accounts.findById(credential.accountId);
+    return account?.active ? { account, credential } : undefined;
+  }
+
+  /** The service credential whose service account this is, if any (its roles are read at every request). */
+  serviceCredentialOf(account: Account): Promise<ApiKeyRecord | undefined> {
+    return this.store.apiKeys.findServiceCredentialOf(account.id);
+  }
+}

@@ -1,0 +1,99 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { SecretBox } from '../crypto.js';
+import { AccountService } from './accounts.js';
+import { ApiKeyService } from './api-keys.js';
+import { Auditor, AuditTrail } from './audit.js';
+import { DirectoryService } from './directory.js';
+import { LoginService } from './login.js';
+import { MailQueue, type Mailer } from './mail.js';
+import type { FirstPartyTokens } from './oauth2/first-party.js';
+import { OAuth2Service } from './oauth2/service.js';
+import { OneTimeLoginService } from './onetime.js';
+import { PasswordHasher } from './passwords.js';
+import type { KernelStore, TxHandle } from './ports.js';
+import { RateLimiter, type RateLimitSettings } from './rate-limit.js';
+import { SessionService } from './sessions.js';
+import { LoginThrottle } from './throttle.js';
+import { TotpService } from './totp.js';
+import { TwoFactorService } from './two-factor.js';
+import { KernelUnit } from './unit.js';
+import { UpstreamAccounts } from './upstream-accounts.js';
+
+export interface KernelDeps {
+  store: KernelStore;
+  clock: Clock;
+  config: Config;
+  box: SecretBox;
+  mailer: Mailer;
+  onMailError: (error: unknown) => void;
+}
+
+/**
+ * The identity kernel: the rules every face shares, decided once. Faces build their own rules on
+ * this interface (and on their own store and settings); they never reach the kernel's tables.
+ */
+export interface Kernel {
+  readonly clock: Clock;
+  /** seals secrets a face must read back (upstream client secrets, the credential CA's key) */
+  readonly secrets: SecretBox;
+  readonly accounts: AccountService;
+  readonly login: LoginService;
+  readonly sessions: SessionService;
+  readonly totp: TotpService;
+  readonly twoFactor: TwoFactorService;
+  readonly onetime: OneTimeLoginService;
+  /** the bearer tokens of Gatehouse's own faces */
+  readonly tokens: FirstPartyTokens;
+  /** the OAuth 2.0 / OpenID Connect authorization server for third-party clients */
+  readonly oauth2: OAuth2Service;
+  readonly apiKeys: ApiKeyService;
+  readonly directory: DirectoryService;
+  readonly upstream: UpstreamAccounts;
+  /** failed-guess counters per username and per address, shared by every instance */
+  readonly throttle: LoginThrottle;
+  readonly audit: AuditTrail;
+  readonly mail: MailQueue;
+  /** roles an account or a grant may name: the built-in ones and those operators configured */
+  readonly roles: ReadonlySet<string>;
+  /** a fixed-window request limit counted in the shared store */
+  rateLimiter(settings: RateLimitSettings): RateLimiter;
+  /** one unit of work over the kernel's tables and the caller's own (pass `tx` to its store) */
+  transaction<T>(work: (unit: KernelUnit, tx: TxHandle) => Promise<T>): Promise<T>;
+  /** a cheap round trip to the store */
+  ping(): Promise<void>;
+}
+
+/** Assembles the kernel once per process; constructing it validates the OAuth2 client registry. */
+export function createKernel(deps: KernelDeps): Kernel {
+  const { store, clock, config, box } = deps;
+  const auditor = new Auditor(clock);
+  const audit = new AuditTrail(store.audit, auditor);
+  const passwords = new PasswordHasher(config.security.bcryptCost);
+  const totp = new TotpService(clock, box, { issuer: config.twoFactor.issuer, drift: config.twoFactor.drift });
+  const throttle = new LoginThrottle(clock, config.login, store.loginAttempts);
+  const login = new LoginService(store, passwords, throttle, totp, auditor);
+  const oauth2 = new OAuth2Service({ store, clock, config, box, auditor, login });
+  return {
+    clock,
+    secrets: box,
+    accounts: new AccountService(store, clock, passwords, auditor, { ...config.accounts, publicUrl: config.server.publicUrl }),
+    login,
+    sessions: new SessionService(store, clock, config.sessions),
+    totp,
+    twoFactor: new TwoFactorService(store, clock, totp, audit),
+    onetime: new OneTimeLoginService(store, clock, auditor, { tokenSeconds: config.onetime.tokenSeconds, publicUrl: config.server.publicUrl }),
+    tokens: oauth2.firstParty,
+    oauth2,
+    apiKeys: new ApiKeyService(store, clock),
+    directory: new DirectoryService(store, clock, audit),
+    upstream: new UpstreamAccounts(store, clock, auditor, config.accounts),
+    throttle,
+    audit,
+    mail: new MailQueue(deps.mailer, deps.onMailError),
+    roles: new Set(['admin', 'viewer', ...Object.keys(config.mgmt.okta.mapRoles)]),
+    rateLimiter: (settings) => new RateLimiter(() => store.rateLimits, clock, settings),
+    transaction: (work) => store.transaction((tx, handle) => work(new KernelUnit(tx, clock, auditor), handle)),
+    ping: () => store.ping(),
+  };
+}

@@ -1,0 +1,31 @@
+import { GatehouseError } from '../../../core/errors.js';
+import type { CredentialsRules } from '../../../core/faces/credentials/index.js';
+import type { Principal } from '../../../core/kernel/principal.js';
+import { allowsAnonymous, type Authenticator } from '../../security/types.js';
+
+/**
+ * The credentials face's schemes: `Authorization: APIToken <ghk_…>` (an active API_TOKEN or
+ * SERVICE_API_TOKEN; the SCIM token is not accepted) or `Authorization: Bearer <access token>`
+ * from any face. Both are checked against the database at every request, so revocation and
+ * expiry hold on every instance. The binder runs this before the contract validator, so
+ * strangers learn no request rules; what the caller may do is decided by the core.
+ */
+export const credentialsAuthenticator: Authenticator<CredentialsRules> = async (req, route, ctx) => {
+  // Counted before the credential is checked: guessing tokens costs the same budget as using one.
+  await ctx.rules.rateLimit.check(`credentials:${ctx.meta.ip ?? 'unknown'}`);
+  if (allowsAnonymous(route)) return undefined;
+  const header = req.get('authorization')?.trim() ?? '';
+  const [, scheme, value] = /^(\S+)\s+(\S+)$/.exec(header) ?? [];
+  let principal: Principal | undefined;
+  if (scheme?.toLowerCase() === 'apitoken') {
+    const found = await ctx.kernel.apiKeys.authenticate(value!);
+    principal = found ? { account: found.account, apiKey: found.credential, via: 'api-key' } : undefined;
+  } else if (ctx.credentials.bearer) {
+    const live = await ctx.kernel.tokens.verify(ctx.credentials.bearer);
+    principal = live ? { account: live.account, accessToken: live, via: 'bearer' } : undefined;
+  }
+  if (!principal) {
+    throw new GatehouseError('unauthenticated', { reason: 'UNAUTHENTICATED', challenge: 'APIToken', logDetail: scheme ? `${scheme} credential unknown, revoked, expired or inactive` : 'no Authorization header' });
+  }
+  return principal;
+};

@@ -1,0 +1,42 @@
+import { createSimpleAuthRules } from '../../../core/faces/simple-auth/index.js';
+import { routes } from '../../../generated/simple-auth/routes.gen.js';
+import { simpleAuthHandlers } from '../../../handlers/simple-auth/index.js';
+import { consentPage } from '../../pages/consent.js';
+import { loginPage } from '../../pages/login.js';
+import { csrfCookieIssuer } from '../../security/csrf.js';
+import { defineFace } from '../module.js';
+import { simpleAuthAuthenticator } from './authenticate.js';
+import { renderSimpleAuthError } from './errors.js';
+
+/** zix99/simple-auth: accounts, cookie sessions, TOTP, one-time login, the OAuth2 server, vouch. */
+export const simpleAuthFace = defineFace({
+  face: 'simple-auth',
+  routes,
+  handlers: simpleAuthHandlers,
+  settings: (config) => ({
+    publicUrl: config.server.publicUrl,
+    sessionCookie: config.cookies.sessionName,
+    sessionAbsoluteSeconds: config.sessions.absoluteSeconds,
+    landingPage: config.login.landingPage,
+    allowedContinueUrls: config.login.allowedContinueUrls,
+    createEnabled: config.accounts.createEnabled,
+    twoFactorEnabled: config.twoFactor.enabled,
+    onetime: { enabled: config.onetime.enabled, allowForgotPassword: config.onetime.allowForgotPassword },
+    sharedKey: config.sharedKey,
+    simple: config.authenticators.simple,
+    vouch: config.authenticators.vouch,
+    cookies: { secure: config.cookies.secure, domain: config.cookies.domain },
+  }),
+  rules: createSimpleAuthRules,
+  authenticate: simpleAuthAuthenticator,
+  renderError: renderSimpleAuthError,
+  mount: (app, { rules, cookiePolicy }) => {
+    // Every browser call of simple-auth gets the double-submit cookie; vouch is called by a reverse
+    // proxy on every proxied request and never returns the cookie, so it gets none.
+    const issueCsrfCookie = csrfCookieIssuer(cookiePolicy);
+    app.use(['/login', '/api/v1'], (req, res, next) => (req.path === '/auth/vouch' ? next() : issueCsrfCookie(req, res, next)));
+    app.get('/login', loginPage(rules.settings));
+    // The consent page posts to the API with the double-submit token: it needs the _csrf cookie.
+    app.get('/oauth2/authorize', issueCsrfCookie, consentPage(rules));
+  },
+});
