@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import type { Services } from '../../core/services.js';
 import { csrfCookieIssuer } from '../security/csrf.js';
 import { consentPage } from './consent.js';
+import { mountHomePage } from './home.js';
 import { loginPage } from './login.js';
 import { cliLoginPage, resetPasswordPage } from './portal.js';
 import { approveSignInPage } from './portal-approve.js';
@@ -18,4 +19,5 @@ export function mountPages(app: Express, services: Services): void {
   app.get('/reset-password', resetPasswordPage());
   app.get('/portal/approve', approveSignInPage());
   mountUiPages(app, services);
+  mountHomePage(app, services);
 }
