@@ -66,9 +66,9 @@ describe('vouch query spellings (forward flag, unencoded continue)', () => {
         client: anonymous.client,
         query: { forward: '1', continue: target },
         // The client's own fetch (no redirects followed, response checked against the contract), watched.
-        fetch: (request: Request) => {
-          sent.push(request.url);
-          return anonymous.browser.fetch(request);
+        fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+          sent.push(new Request(input, init).url);
+          return anonymous.browser.fetch(input, init);
         },
       }),
     );
