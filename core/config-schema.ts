@@ -30,7 +30,7 @@ export const SETTINGS = [
   { key: 'cookies.sessionName', env: 'GATEHOUSE_SESSION_COOKIE', type: 'string', default: 'auth', doc: 'Name of the simple-auth session cookie.' },
   { key: 'sessions.idleSeconds', env: 'GATEHOUSE_SESSION_IDLE_SECONDS', type: 'int', default: 1800, min: 60, max: 2592000, doc: 'A session unused this long ends.' },
   { key: 'sessions.absoluteSeconds', env: 'GATEHOUSE_SESSION_ABSOLUTE_SECONDS', type: 'int', default: 86400, min: 60, max: 31536000, doc: 'A session ends this long after login, used or not.' },
-  { key: 'login.landingPage', env: 'GATEHOUSE_LANDING_PAGE', type: 'string', default: '/', doc: 'Where a login goes when no allowed `continue` URL is given.' },
+  { key: 'login.landingPage', env: 'GATEHOUSE_LANDING_PAGE', type: 'string', default: '/', doc: 'Where a login goes when no allowed `continue` URL is given. `/` is the built-in page: who is signed in, and a sign-out button.' },
   { key: 'login.allowedContinueUrls', env: 'GATEHOUSE_ALLOWED_CONTINUE_URLS', type: 'list', default: [], doc: 'Regular expressions (anchored with ^…$) a `continue` URL must match to be followed.' },
   { key: 'login.maxFailuresPerUser', env: 'GATEHOUSE_LOGIN_MAX_FAILURES_PER_USER', type: 'int', default: 5, min: 1, max: 1000, doc: 'Failed logins per username within the window before 429.' },
   { key: 'login.maxFailuresPerIp', env: 'GATEHOUSE_LOGIN_MAX_FAILURES_PER_IP', type: 'int', default: 20, min: 1, max: 100000, doc: 'Failed logins per client address within the window before 429.' },

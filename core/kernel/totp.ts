@@ -35,7 +35,9 @@ export class TotpService {
   }
 
   uri(secret: string, label: string): string {
-    return generateURI({ issuer: this.settings.issuer, label, secret });
+    // otplib leaves out values equal to the Key Uri Format's defaults; the contract promises them,
+    // and some authenticator apps mis-read a URI without them, so name them always.
+    return `${generateURI({ issuer: this.settings.issuer, label, secret })}&algorithm=SHA1&digits=6&period=${PERIOD_SECONDS}`;
   }
 
   qrPng(secret: string, label: string): Promise<Buffer> {

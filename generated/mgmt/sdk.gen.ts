@@ -56,7 +56,9 @@ export const logoutToken = <ThrowOnError extends boolean = false>(options?: Opti
  * the first colon (no URL-decoding, as croit's clients send them). The username is
  * lower-cased. Passwords over 72 bytes never match (they are not truncated).
  *
- * Answers: the body is missing `grant_type` or it is not `client_credentials` → 400. No
+ * Answers: `grant_type` other than `client_credentials` → 400; a body without `grant_type`,
+ * or no body at all, means `client_credentials` (the seed marks it optional, and its own
+ * curl example sends no body). No
  * Basic credentials → 401 with `WWW-Authenticate: Basic realm="gatehouse"`. Unknown user,
  * wrong password, an account without a password, or an inactive account → 401
  * `invalid username or password`, all alike. Too many failures → 429 with `Retry-After`.
@@ -72,13 +74,13 @@ export const logoutToken = <ThrowOnError extends boolean = false>(options?: Opti
  * Gatehouse design: the body is `application/x-www-form-urlencoded` (RFC 6749 §4.4.2, what
  * croit's clients send); `application/json` with the same field is also accepted.
  */
-export const loginClientCredentials = <ThrowOnError extends boolean = false>(options: Options<LoginClientCredentialsData, ThrowOnError>): RequestResult<LoginClientCredentialsResponses, LoginClientCredentialsErrors, ThrowOnError> => (options.client ?? client).post<LoginClientCredentialsResponses, LoginClientCredentialsErrors, ThrowOnError>({
+export const loginClientCredentials = <ThrowOnError extends boolean = false>(options?: Options<LoginClientCredentialsData, ThrowOnError>): RequestResult<LoginClientCredentialsResponses, LoginClientCredentialsErrors, ThrowOnError> => (options?.client ?? client).post<LoginClientCredentialsResponses, LoginClientCredentialsErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }],
     url: '/auth/login',
     ...options,
     headers: {
         'Content-Type': 'application/json',
-        ...options.headers
+        ...options?.headers
     }
 });
 
@@ -148,12 +150,16 @@ export const getTokenInfo = <ThrowOnError extends boolean = false>(options?: Opt
  * holds no secret.
  *
  * `mapRoles` maps a Gatehouse role name (`admin`, `viewer`, ...) to the Okta group whose
- * members receive that role. `audience` is `null` when the ID token's audience is the
- * client id.
+ * members receive that role. `audience` is the audience an ID token must carry: the
+ * configured one, else the client id (Okta's default audience of an ID token).
  *
  * Gatehouse design: the values come from Gatehouse's Okta settings (`baseUrl` defaults to
  * the issuer's origin). When Okta login is not configured (switched off, or no issuer or
  * client id), 404 `okta login is not configured`. All five fields are always present.
+ *
+ * Differs from the original implementation: its newer API definition lets `audience` be
+ * `null` (meaning the client id); Gatehouse follows the seed, which makes it a string, and
+ * sends the effective value, so a widget passing it on never sends `null`.
  */
 export const getOktaSignInConfig = <ThrowOnError extends boolean = false>(options?: Options<GetOktaSignInConfigData, ThrowOnError>): RequestResult<GetOktaSignInConfigResponses, GetOktaSignInConfigErrors, ThrowOnError> => (options?.client ?? client).get<GetOktaSignInConfigResponses, GetOktaSignInConfigErrors, ThrowOnError>({ url: '/auth/okta/signInConfig', ...options });
 

@@ -16,9 +16,9 @@ export type ErrorMessage = {
 
 export type ClientCredentialsRequest = {
     /**
-     * OAuth 2 grant type, must be set to "client_credentials" for this endpoint.
+     * OAuth 2 grant type, must be set to "client_credentials" for this endpoint. Optional, as the seed marks it: absent means "client_credentials".
      */
-    grant_type: 'client_credentials';
+    grant_type?: 'client_credentials';
 };
 
 export type PasswordGrantRequest = {
@@ -99,9 +99,9 @@ export type OktaSignInConfig = {
      */
     issuer: string;
     /**
-     * Expected ID-token audience; `null` means the client id.
+     * The audience an ID token must carry (the configured one, else the client id).
      */
-    audience: string | null;
+    audience: string;
     /**
      * Role name (for example `admin`, `viewer`) → Okta group name.
      */
@@ -148,7 +148,7 @@ export type LogoutTokenResponses = {
 export type LogoutTokenResponse = LogoutTokenResponses[keyof LogoutTokenResponses];
 
 export type LoginClientCredentialsData = {
-    body: ClientCredentialsRequest;
+    body?: ClientCredentialsRequest;
     path?: never;
     query?: never;
     url: '/auth/login';

@@ -319,7 +319,10 @@ export const loginStatus = <ThrowOnError extends boolean = false>(options: Optio
  * member of the portal, when `portal_id` is given). The link points to Gatehouse's reset
  * page `<public base URL>/reset-password?token=<token>&portal_id=<organization id>`, which
  * checks it with `portalResetCallback` and sets the password with `portalResetPassword`.
- * Without `portal_id`, the link carries the account's default organization.
+ * Without `portal_id`, the link carries the account's default organization; an account
+ * that belongs to no organization gets the nil UUID `00000000-0000-0000-0000-000000000000`
+ * (RFC 9562 §5.9), which names "no portal". The link always carries a `portal_id`, because
+ * `portalResetCallback` requires one (the seed marks it required).
  *
  * The reset token is 32 random bytes (base64url), valid 1 hour, stored only as a SHA-256
  * and bound to the account and the portal; a new request invalidates the account's earlier
@@ -351,6 +354,11 @@ export const portalForgotPassword = <ThrowOnError extends boolean = false>(optio
  * null. Nothing else is revealed (no email, no account). Throttled per client address
  * (429).
  *
+ * Gatehouse design: `portal_id` stays required as the seed has it. A token issued for an
+ * account that belongs to no organization is issued for "no portal", which the link names
+ * with the nil UUID `00000000-0000-0000-0000-000000000000` (RFC 9562 §5.9); a token bound
+ * to an organization never matches the nil UUID, nor a "no portal" token an organization.
+ *
  * Gatehouse design: the seed documents `{}`; Gatehouse answers `{valid, expires_at}` and
  * never redirects.
  */
@@ -371,7 +379,8 @@ export const portalResetCallback = <ThrowOnError extends boolean = false>(option
  *
  * Gatehouse design: the seed names `PortalResetPasswordRequest` without fields and
  * documents `{}`. Gatehouse takes `token`, `password` and an optional `portal_id` (which,
- * when sent, must be the portal the token was issued for), and answers `{detail}`.
+ * when sent, must be the portal the token was issued for, the nil UUID for "no portal" as
+ * in the link), and answers `{detail}`.
  */
 export const portalResetPassword = <ThrowOnError extends boolean = false>(options: Options<PortalResetPasswordData, ThrowOnError>): RequestResult<PortalResetPasswordResponses, PortalResetPasswordErrors, ThrowOnError> => (options.client ?? client).post<PortalResetPasswordResponses, PortalResetPasswordErrors, ThrowOnError>({
     url: '/auth/portal/reset-password',

@@ -847,7 +847,7 @@ export type PortalResetCallbackData = {
          */
         token: string;
         /**
-         * The organization id from the emailed link.
+         * The organization id from the emailed link; the nil UUID when the token was issued for no organization.
          */
         portal_id: string;
     };

@@ -388,12 +388,16 @@ export const introspectToken = <ThrowOnError extends boolean = false>(options: O
  *
  * Revoking a refresh token revokes its whole grant (every access and refresh token issued
  * from the same authorization, RFC 7009 §2.1); revoking an access token revokes that token.
- * The answer is 200 with no body whether or not the token was known, already revoked or
- * issued to another client (RFC 7009 §2.2): the endpoint reveals nothing about tokens.
+ * The answer is 200 with the empty JSON object `{}` whether or not the token was known,
+ * already revoked or issued to another client (RFC 7009 §2.2): the endpoint reveals nothing
+ * about tokens.
  *
  * Gatehouse design: an addition to the document of the original, which has only the
  * account-side `DELETE /auth/oauth2/token`. Writes the audit record "Revoked OAuth2 tokens"
- * when something was revoked.
+ * when something was revoked. RFC 7009 §2.2 names no response body ("the content of the
+ * response body is ignored by the client"); Gatehouse sends `{}` as `application/json`
+ * because common clients (simple-oauth2 with its defaults, many HTTP wrappers) parse every
+ * answer of an OAuth2 endpoint as JSON and fail on an empty one.
  *
  */
 export const revokeTokenRfc7009 = <ThrowOnError extends boolean = false>(options: Options<RevokeTokenRfc7009Data, ThrowOnError>): RequestResult<RevokeTokenRfc7009Responses, RevokeTokenRfc7009Errors, ThrowOnError> => (options.client ?? client).post<RevokeTokenRfc7009Responses, RevokeTokenRfc7009Errors, ThrowOnError>({
@@ -451,7 +455,8 @@ export const simpleAuthenticate = <ThrowOnError extends boolean = false>(options
  * - Live session: 200 `{"success": true}`; when a user header is configured
  * (`authenticators.vouch.userHeader`, e.g. `X-User-Id`) the response carries it with
  * the account UUID, for the proxy to pass upstream.
- * - No live session and `forward=true`: 307 to the login page with
+ * - No live session and `forward` true (`1`, `true`, `yes`, `on` or a bare `forward`): 307
+ * to the login page with
  * `?continue=<url>`. The continue URL is the `continue` parameter if given, else
  * `X-Forwarded-Proto` (default `http`) + `://` + `X-Forwarded-Host` +
  * `X-Forwarded-Uri`, else none. The login page follows it only if it matches the
@@ -468,7 +473,8 @@ export const simpleAuthenticate = <ThrowOnError extends boolean = false>(options
  * Differs from the original implementation: the original only checks the cookie JWT's
  * signature and expiry (deleted or inactive accounts pass until it expires), answers 401
  * rather than redirecting for an invalid cookie even with `forward`, treats any
- * non-empty `forward` value (even `false`) as true, and sends the 307 without a body
+ * non-empty `forward` value (even `false`) as true and an empty one as false, and sends the
+ * 307 without a body
  * (Gatehouse sends the `ErrorResponse` body the document shows).
  *
  */

@@ -323,6 +323,13 @@ export type RevokeTokenRfc7009Request = {
 };
 
 /**
+ * Always empty (RFC 7009 §2.2 gives the body no meaning).
+ */
+export type RevokeTokenRfc7009Response = {
+    [key: string]: never;
+};
+
+/**
  * RFC 7662 §2.2. Only `active` is always present; an inactive token has nothing else.
  */
 export type IntrospectResponse = {
@@ -986,8 +993,10 @@ export type RevokeTokenRfc7009Responses = {
     /**
      * The token is revoked, or was not a valid token of this client (RFC 7009 §2.2).
      */
-    200: unknown;
+    200: RevokeTokenRfc7009Response;
 };
+
+export type RevokeTokenRfc7009Response2 = RevokeTokenRfc7009Responses[keyof RevokeTokenRfc7009Responses];
 
 export type SimpleAuthenticateData = {
     body: SimpleAuthRequest;
@@ -1057,11 +1066,11 @@ export type VouchData = {
     path?: never;
     query?: {
         /**
-         * If true, will forward to login with a 307 rather than return a 401
+         * If true, will forward to login with a 307 rather than return a 401. True: `1`, `true`, `yes`, `on`, or the bare flag (`?forward`, `?forward=`); false: `0`, `false`, `no`, `off` (lower case, the spellings proxies' recipes use: simple-auth's own Traefik example sends `forward=1`). Any other value is a 400.
          */
-        forward?: boolean;
+        forward?: '1' | 'true' | 'yes' | 'on' | '' | '0' | 'false' | 'no' | 'off';
         /**
-         * Will override X-Forward headers to set the continue URL. Must follow allowedContinueURL settings
+         * Will override X-Forward headers to set the continue URL. Must follow allowedContinueURL settings. May be sent unencoded (`continue=https://app/x`: RFC 3986 §3.4 allows `:`, `/`, `?` and `@` in a query); only `&`, `#`, `+` and `%` must be percent-encoded, as they would end or change the value.
          */
         continue?: string;
     };

@@ -7,6 +7,8 @@ function header(ctx: Ctx, name: string): string | undefined {
   return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 }
 
+/** `forward` values that ask for the login redirect: proxies' recipes spell the flag every way. */
+const FORWARD_TRUE: ReadonlySet<string> = new Set(['1', 'true', 'yes', 'on', '']);
 const FORWARDED_PROTO = /^https?$/i;
 const FORWARDED_HOST = /^([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(:\d{1,5})?$/i;
 
@@ -48,7 +50,7 @@ export const forwardAuthHandlers = {
       const headers: Record<string, string> = vouch.userHeader ? { [vouch.userHeader]: ctx.principal.account.uuid } : {};
       return { status: 200, body: OK, headers };
     }
-    if (query?.forward) {
+    if (query?.forward !== undefined && FORWARD_TRUE.has(query.forward)) {
       // Appended, not resolved: `new URL('/login', base)` would drop a path prefix of the public URL.
       const login = new URL(`${ctx.rules.settings.publicUrl}/login`);
       const target = forwardedUrl(ctx, query.continue);

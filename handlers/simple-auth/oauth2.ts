@@ -77,7 +77,7 @@ export const oauth2Handlers = {
 
   async revokeTokenRfc7009({ body, ctx }) {
     await ctx.rules.oauth2.revoke(credentials(ctx, body), body.token, ctx.meta);
-    return { status: 200, headers: NO_STORE };
+    return { status: 200, body: {}, headers: NO_STORE };
   },
 
   async revokeToken({ query, ctx }) {

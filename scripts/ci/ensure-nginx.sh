@@ -5,13 +5,5 @@
 set -euo pipefail
 if [ -x "${NGINX_PATH:-/usr/sbin/nginx}" ]; then echo "nginx is installed"; exit 0; fi
 echo "installing nginx-light"
-# Without this the package's postinst starts a system nginx on port 80 that nothing uses
-# (policy-rc.d exit 101 = "action forbidden"); leave an existing policy alone.
-policy=/usr/sbin/policy-rc.d
-if [ ! -e "$policy" ]; then
-  printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy"
-  trap 'rm -f "$policy"' EXIT
-fi
-apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+bash "$(dirname "$0")/apt-install-no-start.sh" nginx-light
 echo "nginx is installed"

@@ -1,24 +1,21 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitForPort } from './net.js';
+import { spawnServer, type RunningProxy } from './child-server.js';
+import { freePort } from './net.js';
 
 /** Debian's nginx (scripts/ci/ensure-nginx.sh installs it); the tests run their own process. */
 export const NGINX_PATH = process.env.NGINX_PATH ?? '/usr/sbin/nginx';
 
-export interface RunningNginx {
-  origin: string;
-  port: number;
-  stop(): Promise<void>;
-}
+export type RunningNginx = RunningProxy;
 
 /**
  * Starts a private nginx on a free loopback port: one foreground process (no daemon, no master),
  * with its pid, logs and temp files in a temp dir, so it needs no root-owned paths and the PID
- * held here is the whole server. `serverBlock` gets the port and returns `server { ... }`; pass
- * `wantedPort` when something else must know it first (an allow-list naming nginx's origin).
+ * held here is the whole server. `serverBlock` gets the port and returns the http-context blocks
+ * (`upstream`, `server { ... }`); pass `wantedPort` when something else must know it first (an
+ * allow-list naming nginx's origin).
  */
 export async function startNginx(serverBlock: (port: number) => string, wantedPort?: number): Promise<RunningNginx> {
   // A missing nginx fails the test: forward auth is only proven behind the real proxy.
@@ -40,28 +37,6 @@ ${serverBlock(port)}
 `;
   await writeFile(join(dir, 'nginx.conf'), conf);
   // -e: nginx opens its default error log before it reads the config; keep even that in the dir.
-  const child = spawn(NGINX_PATH, ['-p', dir, '-c', 'nginx.conf', '-e', join(dir, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const failed = exited.then((code) => {
-    throw new Error(`nginx exited (${code}) before listening: ${stderr.trim()}`);
-  });
-  try {
-    await Promise.race([waitForPort(port, 10_000), failed]);
-  } catch (error) {
-    child.kill('SIGKILL');
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    port,
-    async stop() {
-      // SIGQUIT would wait for keep-alive connections; the test is over, so fast shutdown.
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  const server = await spawnServer(NGINX_PATH, ['-p', dir, '-c', 'nginx.conf', '-e', join(dir, 'error.log')], { port, dir });
+  return { origin: `http://127.0.0.1:${port}`, port, stop: server.stop };
 }

@@ -12,7 +12,8 @@ export interface OktaSignInConfig {
   baseUrl: string;
   clientId: string;
   issuer: string;
-  audience: string | null;
+  /** the effective audience: the configured one, else the client id (what the verifier checks) */
+  audience: string;
   mapRoles: Record<string, string>;
 }
 
@@ -44,7 +45,7 @@ export class OktaLoginService {
 
   signInConfig(): OktaSignInConfig {
     const { okta } = this.require();
-    return { baseUrl: okta.baseUrl ?? new URL(okta.issuer).origin, clientId: okta.clientId, issuer: okta.issuer, audience: okta.audience || null, mapRoles: { ...okta.mapRoles } };
+    return { baseUrl: okta.baseUrl ?? new URL(okta.issuer).origin, clientId: okta.clientId, issuer: okta.issuer, audience: okta.audience || okta.clientId, mapRoles: { ...okta.mapRoles } };
   }
 
   async login(idToken: string, meta: RequestMeta): Promise<MgmtSignedIn> {

@@ -14,6 +14,11 @@ import type { PortalCode, PortalRepository } from './ports.js';
 export const RESET_SECONDS = 3600;
 export const FORGOT_DETAIL = 'If the address belongs to an account, a password reset link has been sent to it.';
 const MIN_PASSWORD_CHARS = 8;
+/**
+ * `portal_id` of a link issued for an account in no organization: the reset-callback operation
+ * requires the parameter (seed 004), so "no portal" is named by the nil UUID (RFC 9562 §5.9).
+ */
+export const NO_PORTAL_ID = '00000000-0000-0000-0000-000000000000';
 
 export interface ResetDeps {
   kernel: Kernel;
@@ -48,7 +53,7 @@ export class PasswordResetService {
     await codes.expireCodes(account.id, 'password-reset', now);
     await codes.insertCode({ purpose: 'password-reset', codeHash: sha256Hex(token), accountId: account.id, organizationId: organization?.id ?? null, actorAccountId: null, at: now, expiresAt: addSeconds(now, RESET_SECONDS) });
     await kernel.audit.record(meta, { accountId: account.id, level: 'info', module: 'auth:portal', message: 'Password reset link issued' });
-    const query = `token=${encodeURIComponent(token)}${organization ? `&portal_id=${organization.uuid}` : ''}`;
+    const query = `token=${encodeURIComponent(token)}&portal_id=${organization?.uuid ?? NO_PORTAL_ID}`;
     return { to: account.email, subject: 'Reset your password', text: `Use this link to choose a new password. It works once and expires in 1 hour:\n\n${this.deps.publicUrl}/reset-password?${query}\n\nIf you did not ask for it, ignore this message.` };
   }
 
@@ -93,6 +98,6 @@ export class PasswordResetService {
     if (!found || found.usedAt || found.expiresAt <= kernel.clock.now()) return undefined;
     if (portalId === undefined) return found;
     const organization = found.organizationId === null ? undefined : await kernel.directory.organizationById(found.organizationId);
-    return organization?.uuid === portalId ? found : undefined;
+    return (found.organizationId === null ? NO_PORTAL_ID : organization?.uuid) === portalId ? found : undefined;
   }
 }

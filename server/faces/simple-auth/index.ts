@@ -2,6 +2,7 @@ import { createSimpleAuthRules } from '../../../core/faces/simple-auth/index.js'
 import { routes } from '../../../generated/simple-auth/routes.gen.js';
 import { simpleAuthHandlers } from '../../../handlers/simple-auth/index.js';
 import { consentPage } from '../../pages/consent.js';
+import { mountHomePage } from '../../pages/home.js';
 import { loginPage } from '../../pages/login.js';
 import { csrfCookieIssuer } from '../../security/csrf.js';
 import { defineFace } from '../module.js';
@@ -38,5 +39,6 @@ export const simpleAuthFace = defineFace({
     app.get('/login', loginPage(rules.settings));
     // The consent page posts to the API with the double-submit token: it needs the _csrf cookie.
     app.get('/oauth2/authorize', issueCsrfCookie, consentPage(rules));
+    mountHomePage(app, rules, cookiePolicy);
   },
 });

@@ -69,8 +69,20 @@ describe.each(DATABASES)('mgmt client-credentials login on %s', (kind) => {
     expect(failures.map((r) => r.message)).toEqual(expect.arrayContaining(['AUTH_MGMT_LOGIN client_credentials failed: unknown user', 'AUTH_MGMT_LOGIN client_credentials failed: wrong password']));
   });
 
-  it('answers 400 unsupported grant_type when grant_type is missing or another one', async () => {
-    for (const body of [{}, { grant_type: 'password' }, { grant_type: 'CLIENT_CREDENTIALS' }]) {
+  it('takes a body without grant_type, or no body at all (the seed\'s own curl example), as client_credentials', async () => {
+    const dana = (await accountRow(gh.runtime.db, 'dana'))!;
+    const withoutGrantType = await login(['dana', 'dana-password'], {});
+    expect([withoutGrantType.response.status, withoutGrantType.data?.userId]).toEqual([200, Number(dana.id)]);
+    // `curl -X POST -u dana:… …/api/auth/login`: no Content-Type, no body.
+    const bare = await fetch(`${gh.url}/api/auth/login`, { method: 'POST', headers: { Authorization: `Basic ${Buffer.from('dana:dana-password').toString('base64')}` } });
+    expect(bare.status).toBe(200);
+    expect(await bare.json()).toMatchObject({ token_type: 'bearer', userId: Number(dana.id), roles: ['admin', 'viewer'] });
+    const unauthenticated = await fetch(`${gh.url}/api/auth/login`, { method: 'POST' });
+    expect([unauthenticated.status, unauthenticated.headers.get('www-authenticate')]).toEqual([401, CHALLENGE]);
+  });
+
+  it('answers 400 unsupported grant_type when grant_type is another one', async () => {
+    for (const body of [{ grant_type: 'password' }, { grant_type: 'CLIENT_CREDENTIALS' }]) {
       const result = await login(['dana', 'dana-password'], body);
       expect(result.response.status).toBe(400);
       expect(result.error).toEqual({ message: 'unsupported grant_type' });

@@ -34,10 +34,10 @@ describe.each(DATABASES)('mgmt Okta settings on %s', (kind) => {
     expect([login.response.status, login.error]).toEqual([404, NOT_CONFIGURED]);
   });
 
-  it('serves the sign-in settings when configured: base URL from the issuer, no audience, the role map', async () => {
+  it('serves the sign-in settings when configured: base URL from the issuer, the client id as audience, the role map', async () => {
     const result = must(await mgmt.getOktaSignInConfig({ client: mgmtCaller(okta).client }));
     expect(result.response.status).toBe(200);
-    expect(result.data).toEqual({ baseUrl: new URL(issuer).origin, clientId: '0oa9x7f3kLmN2pQ4r5d7', issuer, audience: null, mapRoles: { admin: 'croit-admins', viewer: 'croit-viewers' } });
+    expect(result.data).toEqual({ baseUrl: new URL(issuer).origin, clientId: '0oa9x7f3kLmN2pQ4r5d7', issuer, audience: '0oa9x7f3kLmN2pQ4r5d7', mapRoles: { admin: 'croit-admins', viewer: 'croit-viewers' } });
   });
 
   it('answers 400 without an ID token, 502 when the issuer is unreachable, and 429 with Retry-After past the per-address limit', async () => {

@@ -8,6 +8,7 @@ import { must } from '../../support/simple-auth.js';
 
 const FORGOT = { detail: 'If the address belongs to an account, a password reset link has been sent to it.' };
 const BAD_TOKEN = { detail: 'Invalid or expired reset token' };
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 describe.each(DATABASES)('portal password reset on %s', (kind) => {
   let gh: TestGatehouse;
@@ -100,6 +101,27 @@ describe.each(DATABASES)('portal password reset on %s', (kind) => {
     gh.clock.advance(3601);
     expect((await callback(second.token, northwind.uuid)).data!.valid).toBe(false);
     expect((await reset(second.token, 'yet-another-password')).error).toEqual(BAD_TOKEN);
+  });
+
+  it('names "no portal" with the nil UUID in the link of an account without an organization, which the callback requires', async () => {
+    const nora = await createUser(gh, 'nora');
+    await forgot(nora.email);
+    await expect.poll(() => gh.mail.filter((m) => m.to === nora.email).length).toBe(1);
+    const link = new URL(/(http\S+)/.exec(gh.mail.find((m) => m.to === nora.email)!.text)![1]!);
+    const token = link.searchParams.get('token')!;
+    expect(link.searchParams.get('portal_id')).toBe(NIL_UUID);
+    // The seed requires portal_id on the callback: the link's own values pass it.
+    const checked = await callback(token, NIL_UUID);
+    expect([checked.response.status, checked.data?.valid]).toEqual([200, true]);
+    // "No portal" and an organization never stand in for each other.
+    expect((await callback(token, northwind.uuid)).data).toEqual({ valid: false, expires_at: null });
+    await forgot(paul.email, northwind.uuid);
+    const paulsLink = await linkToken(5);
+    expect((await callback(paulsLink.token, NIL_UUID)).data).toEqual({ valid: false, expires_at: null });
+    expect((await reset(token, 'nora-new-password', northwind.uuid)).error).toEqual(BAD_TOKEN);
+    const done = await reset(token, 'nora-new-password', NIL_UUID);
+    expect(done.response.status).toBe(200);
+    await signIn(gh, nora.email, 'nora-new-password');
   });
 
   it('answers 422 for missing query parameters and bodies', async () => {

@@ -40,7 +40,7 @@ describe.each(DATABASES)('simple-auth forward auth (vouch) on %s', (kind) => {
 
   it('answers 401 in the simple-auth error shape without a session, with a bogus cookie and with forward=false', async () => {
     const anonymous = await backend(gh);
-    for (const result of [await sa.vouch({ client: anonymous.client }), await vouchWith('not-a-session'), await sa.vouch({ client: anonymous.client, query: { forward: false } })]) {
+    for (const result of [await sa.vouch({ client: anonymous.client }), await vouchWith('not-a-session'), await sa.vouch({ client: anonymous.client, query: { forward: 'false' } })]) {
       const denied = must(result);
       expect(denied.response.status).toBe(401);
       expect(denied.error).toEqual(UNAUTHORIZED);
@@ -51,7 +51,7 @@ describe.each(DATABASES)('simple-auth forward auth (vouch) on %s', (kind) => {
   it('with forward=true sends the browser to the login page with continue built from X-Forwarded-*', async () => {
     const anonymous = await backend(gh);
     const forward = async (headers: VouchData['headers'], query: VouchData['query'] = {}) =>
-      must(await sa.vouch({ client: anonymous.client, query: { forward: true, ...query }, headers }));
+      must(await sa.vouch({ client: anonymous.client, query: { forward: 'true', ...query }, headers }));
     const redirected = await forward(FORWARDED);
     expect(redirected.response.status).toBe(307);
     expect(redirected.response.headers.get('location')).toBe(`${LOGIN_BASE}/login?continue=${encodeURIComponent('https://app.example.com/reports?q=1&r=2')}`);
@@ -81,7 +81,7 @@ describe.each(DATABASES)('simple-auth forward auth (vouch) on %s', (kind) => {
     expect(replay.response.status).toBe(401);
     expect(replay.error).toEqual(UNAUTHORIZED);
     // A dead session with forward=true is sent to log in again, like a missing one.
-    expect((await vouchWith(cookie, { query: { forward: true }, headers: FORWARDED })).response.status).toBe(307);
+    expect((await vouchWith(cookie, { query: { forward: 'true' }, headers: FORWARDED })).response.status).toBe(307);
   });
 
   it('refuses a disabled account at once, and its live session again once it is re-enabled', async () => {
@@ -192,7 +192,7 @@ describe.each(DATABASES)('simple-auth forward-auth endpoints switched off on %s'
 
   it('answers vouch with 404 vouch-disabled, even for a live session', async () => {
     const user = await signedIn(gh, 'nina');
-    const off = must(await sa.vouch({ client: user.client, query: { forward: true } }));
+    const off = must(await sa.vouch({ client: user.client, query: { forward: 'true' } }));
     expect(off.response.status).toBe(404);
     expect(off.error).toEqual({ error: true, message: 'vouch is disabled', reason: 'vouch-disabled' });
   });

@@ -139,8 +139,12 @@ describe.each(DATABASES)('simple-auth OAuth2 tokens on %s', (kind) => {
     const done = must(await revoke(tokens.refresh_token!));
     expect(done.response.status).toBe(200);
     expect(done.response.headers.get('cache-control')).toBe('no-store');
+    // `{}` as JSON, not an empty body: clients that parse every OAuth2 answer (simple-oauth2) need it.
+    expect(done.response.headers.get('content-type')).toMatch(/^application\/json\b/);
+    expect(done.data).toEqual({});
     expect(must(await introspect(tokens.access_token)).data).toEqual({ active: false });
-    expect(must(await revoke('never-issued')).response.status).toBe(200);
+    const unknown = must(await revoke('never-issued'));
+    expect([unknown.response.status, unknown.response.headers.get('content-type')?.split(';')[0], unknown.data]).toEqual([200, 'application/json', {}]);
     const other = await grafanaTokens(user);
     expect(must(await revoke(other.access_token, { client_id: WIKI.id, client_secret: WIKI.secret })).response.status).toBe(200);
     expect(must(await introspect(other.access_token)).data).toMatchObject({ active: true });

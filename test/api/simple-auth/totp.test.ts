@@ -43,6 +43,8 @@ describe.each(DATABASES)('simple-auth TOTP two-factor on %s', (kind) => {
     expect(decodeURIComponent(uri.pathname)).toBe('/Gatehouse Test:ada@example.com');
     expect(uri.searchParams.get('secret')).toBe(secret);
     expect(uri.searchParams.get('issuer')).toBe('Gatehouse Test');
+    // Named, not left to each app's defaults (Key Uri Format): what the contract promises.
+    expect(Object.fromEntries(['algorithm', 'digits', 'period'].map((k) => [k, uri.searchParams.get(k)]))).toEqual({ algorithm: 'SHA1', digits: '6', period: '30' });
   });
 
   it('refuses a wrong code at enrolment and stores the secret sealed once a right one is shown', async () => {
