@@ -9,6 +9,7 @@ import { bindFace, bindSecurityFirst, type FaceBinding } from './bind.js';
 import { contractFor } from './contract.js';
 import { ERROR_RENDERERS, faceOfPath } from './errors/index.js';
 import type { Logger } from './log.js';
+import type { Observability } from './observability/index.js';
 import { mountPages } from './pages/index.js';
 import { csrfCookieIssuer } from './security/csrf.js';
 
@@ -18,6 +19,8 @@ export interface AppOptions {
   logger: Logger;
   /** validate every response against the contract (tests); a violation becomes a logged 500 */
   validateResponses: boolean;
+  /** access log, /metrics and the 503 counter (server/observability/) */
+  observability?: Observability;
 }
 
 export function buildApp(options: AppOptions): Express {
@@ -29,6 +32,9 @@ export function buildApp(options: AppOptions): Express {
   if (config.server.trustProxy) app.set('trust proxy', config.server.trustProxy);
 
   app.use(requestIdAndDefaults);
+  // Scrapes are neither logged nor timed: they would drown the access log and the histogram.
+  if (options.observability?.metrics) app.get('/metrics', options.observability.metrics);
+  if (options.observability) app.use(options.observability.middleware);
   app.use(cookieParser(), plainCookies);
   app.use(express.json({ limit: '64kb', verify: noteEmptyBody }));
   app.use(express.urlencoded({ extended: false, limit: '64kb', verify: noteEmptyBody }));
@@ -67,7 +73,7 @@ export function buildApp(options: AppOptions): Express {
   for (const binding of options.faces) bindFace(app, binding, { services, cookiePolicy });
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(new GatehouseError('not_found', { logDetail: `no route ${req.method} ${req.path}` })));
-  app.use(errorHandler(logger, operationMatcher(options.faces)));
+  app.use(errorHandler(logger, operationMatcher(options.faces), options.observability));
   return app;
 }
 
@@ -177,12 +183,14 @@ function fromFramework(error: unknown): GatehouseError {
   return asGatehouseError(error);
 }
 
-function errorHandler(logger: Logger, operationOf: OperationMatcher) {
+function errorHandler(rootLogger: Logger, operationOf: OperationMatcher, observability?: Observability) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const domainError = fromFramework(error);
+    const logger = observability ? observability.requestLogger(res, rootLogger) : rootLogger;
     const addressed = res.locals.face === undefined ? operationOf(req.method, req.path) : undefined;
     const face = (res.locals.face as ReturnType<typeof faceOfPath> | undefined) ?? addressed?.face ?? faceOfPath(req.path);
-    const fields = { requestId: res.locals.requestId, method: req.method, path: req.path, code: domainError.code, detail: domainError.logDetail, cause: domainError.cause };
+    // The request's child logger carries the request id already.
+    const fields = { requestId: logger === rootLogger ? res.locals.requestId : undefined, method: req.method, path: req.path, code: domainError.code, detail: domainError.logDetail, cause: domainError.cause };
     if (domainError.status >= 500) logger.error('request failed', fields);
     else logger.debug('request refused', fields);
     if (res.headersSent) return void res.end();
@@ -190,6 +198,7 @@ function errorHandler(logger: Logger, operationOf: OperationMatcher) {
     const operationId =
       (res.locals.operationId as string | undefined) ?? (req as Request & { openapi?: { schema?: { operationId?: string } } }).openapi?.schema?.operationId ?? addressed?.operationId;
     const reply = ERROR_RENDERERS[face](domainError, operationId);
+    if (reply.status === 503) observability?.unavailable(domainError);
     res.status(reply.status).set(reply.headers).json(reply.body);
   };
 }

@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import { SecretBox } from '../core/crypto.js';
 import type { Mailer } from '../core/mail.js';
+import type { Telemetry } from '../core/telemetry.js';
 import { createServices, type Services } from '../core/services.js';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
 import { createStore } from '../db/store.js';
@@ -13,6 +14,7 @@ import { mountedFaces } from './faces.js';
 import { createLogger, type Logger } from './log.js';
 import { outboxMailer, smtpMailer } from './mail.js';
 import { loadMasterKey } from './master-key.js';
+import { createObservability } from './observability/index.js';
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -21,6 +23,8 @@ export interface RuntimeOptions {
   validateResponses?: boolean;
   /** an already-open database (tests share one per file) */
   db?: Knex;
+  /** what the core reports (logins, guess budgets); default: Prometheus counters served at /metrics */
+  telemetry?: Telemetry;
 }
 
 export interface Runtime {
@@ -28,6 +32,7 @@ export interface Runtime {
   db: Knex;
   services: Services;
   logger: Logger;
+  telemetry: Telemetry;
   listen(): Promise<{ server: Server; url: string }>;
   close(): Promise<void>;
 }
@@ -39,18 +44,21 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const db = options.db ?? openDatabase({ ...config.database, log: logger });
   await migrateToLatest(db);
   const store = createStore(db);
+  const observability = createObservability({ logger, db, metricsEnabled: config.metrics.enabled });
+  const telemetry = options.telemetry ?? observability.telemetry;
   const box = new SecretBox(loadMasterKey(config, logger));
   const mailer = options.mailer ?? (config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : outboxMailer(store, clock, logger));
   const services = createServices({ store, clock, config, box, mailer, onMailError: (error) => logger.error('mail not sent', { error }) });
   // Fail at start-up, not on the first token request: a wrong master key cannot open the keys.
   await services.oauth2.keys.keys();
-  const app = buildApp({ services, faces: mountedFaces(config), logger, validateResponses: options.validateResponses ?? false });
+  const app = buildApp({ services, faces: mountedFaces(config), logger, validateResponses: options.validateResponses ?? false, observability });
   let server: Server | undefined;
   return {
     app,
     db,
     services,
     logger,
+    telemetry,
     listen() {
       return new Promise((resolve, reject) => {
         const s = app.listen(config.server.port, config.server.host, () => {
