@@ -21,12 +21,15 @@ const omit = (): undefined => undefined;
  * One access line per request through pino-http, written by a per-request child logger bound to the
  * request id, which the error handler's lines use too. pino-http's own request/response
  * serialisers are replaced by one flat line built when the answer is finished (the operation and
- * face are known only then). The log's redaction removes credential headers; the query string is
- * redacted here. Undefined when the logger is silent or not pino-backed: no per-request work then.
+ * face are known only then); the query string is redacted here. Headers are in the line only at
+ * `debug`: serialising them costs about ten times the rest of the line, and there the log's
+ * redaction removes the credential ones. Undefined when the logger is silent or not pino-backed:
+ * no per-request work then.
  */
 export function accessLogger(logger: Logger): HttpLogger | undefined {
   const root = pinoOf(logger);
   if (!root?.isLevelEnabled('error')) return undefined;
+  const line = root.isLevelEnabled('debug') ? verboseAccessLine : accessLine;
   return pinoHttp({
     logger: root,
     genReqId: (_req, res) => String((res as Response).locals.requestId),
@@ -36,8 +39,8 @@ export function accessLogger(logger: Logger): HttpLogger | undefined {
     wrapSerializers: false,
     serializers: { req: omit, res: omit, err: omit },
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-    customSuccessObject: accessLine,
-    customErrorObject: accessLine,
+    customSuccessObject: line,
+    customErrorObject: line,
     customSuccessMessage: () => 'request completed',
     customErrorMessage: () => 'request completed',
   });
@@ -55,10 +58,13 @@ function accessLine(incoming: IncomingMessage, outgoing: ServerResponse): Record
     operationId,
     face: faceOf(req, res, operationId),
     ip: req.ip,
+    userAgent: req.headers['user-agent'],
     aborted: res.writableFinished ? undefined : true,
-    reqHeaders: req.headers,
-    resHeaders: res.getHeaders(),
   };
+}
+
+function verboseAccessLine(incoming: IncomingMessage, outgoing: ServerResponse): Record<string, unknown> {
+  return { ...accessLine(incoming, outgoing), reqHeaders: incoming.headers, resHeaders: outgoing.getHeaders() };
 }
 
 /** The request's child logger (its lines carry the request id), or the given one outside a request. */

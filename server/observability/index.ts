@@ -45,13 +45,14 @@ export function createObservability(options: ObservabilityOptions): Observabilit
   }
   // A registry per runtime: several instances in one process (tests) never share or collide.
   const registry = new Registry();
+  const processMetrics = processRegistry();
   const http = new HttpMetrics(registry);
   registerPoolMetrics(registry, options.db);
   return {
     middleware: timed(access, http),
     metrics: async (_req, res, next) => {
       try {
-        const text = `${await processRegistry().metrics()}\n${await registry.metrics()}`;
+        const text = `${await processMetrics.metrics()}\n${await registry.metrics()}`;
         res.status(200).type(registry.contentType).send(text);
       } catch (error) {
         next(error);
