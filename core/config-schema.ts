@@ -83,4 +83,5 @@ export const SETTINGS = [
   { key: 'mail.smtpUrl', env: 'SMTP_URL', type: 'secret', doc: 'smtp://user:pass@host:587. Empty: mail goes to the log and the mail_outbox table.' },
   { key: 'mail.from', env: 'GATEHOUSE_MAIL_FROM', type: 'string', default: 'Gatehouse <no-reply@localhost>', doc: 'From address of outgoing mail.' },
   { key: 'log.level', env: 'GATEHOUSE_LOG_LEVEL', type: 'string', default: 'info', doc: '`debug`, `info`, `warn`, `error` or `silent`.' },
+  { key: 'metrics.enabled', env: 'GATEHOUSE_METRICS_ENABLED', type: 'bool', default: true, doc: 'Serve Prometheus metrics at GET /metrics (unauthenticated: expose it only to the scraper\'s network). Off: /metrics answers 404.' },
 ] as const satisfies readonly Setting[];

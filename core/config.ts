@@ -56,6 +56,7 @@ export interface Config {
   mgmt: { okta: OktaSettings };
   mail: { smtpUrl: string | undefined; from: string };
   log: { level: 'debug' | 'info' | 'warn' | 'error' | 'silent' };
+  metrics: { enabled: boolean };
 }
 
 /** All configuration problems at once, so one start-up attempt shows everything to fix. */

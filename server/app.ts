@@ -6,13 +6,15 @@ import * as OpenApiValidator from 'express-openapi-validator';
 import { asGatehouseError, GatehouseError } from '../core/errors.js';
 import type { Config } from '../core/config.js';
 import type { Kernel } from '../core/kernel/index.js';
-import { faces as generatedFaces, type FaceName } from '../generated/faces.gen.js';
+import type { FaceName } from '../generated/faces.gen.js';
 import { bindFace, bindSecurityFirst } from './bind.js';
 import { contractFor } from './contract.js';
+import { faceOfPath } from './errors/face-of-path.js';
 import { statusOf } from './errors/status.js';
 import type { FaceErrorRenderer } from './errors/types.js';
 import type { MountedFace } from './faces/mount.js';
 import type { Logger } from './log.js';
+import type { Observability } from './observability/index.js';
 
 export interface AppOptions {
   kernel: Kernel;
@@ -21,6 +23,8 @@ export interface AppOptions {
   logger: Logger;
   /** validate every response against the contract (tests); a violation becomes a logged 500 */
   validateResponses: boolean;
+  /** access log, /metrics and the 503 counter (server/observability/) */
+  observability?: Observability;
 }
 
 export function buildApp(options: AppOptions): Express {
@@ -31,6 +35,9 @@ export function buildApp(options: AppOptions): Express {
   if (config.server.trustProxy) app.set('trust proxy', config.server.trustProxy);
 
   app.use(requestIdAndDefaults);
+  // Scrapes are neither logged nor timed: they would drown the access log and the histogram.
+  if (options.observability?.metrics) app.get('/metrics', options.observability.metrics);
+  if (options.observability) app.use(options.observability.middleware);
   app.use(cookieParser(), plainCookies);
   app.use(express.json({ limit: '64kb', verify: noteEmptyBody }));
   app.use(express.urlencoded({ extended: false, limit: '64kb', verify: noteEmptyBody }));
@@ -67,7 +74,7 @@ export function buildApp(options: AppOptions): Express {
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(new GatehouseError('not_found', { logDetail: `no route ${req.method} ${req.path}` })));
   const renderers = new Map(options.faces.map((f) => [f.module.face, f.module.renderError]));
-  app.use(errorHandler(logger, operationMatcher(options.faces), renderers));
+  app.use(errorHandler(logger, operationMatcher(options.faces), renderers, options.observability));
   return app;
 }
 
@@ -177,12 +184,14 @@ function fromFramework(error: unknown): GatehouseError {
   return asGatehouseError(error);
 }
 
-function errorHandler(logger: Logger, operationOf: OperationMatcher, renderers: ReadonlyMap<FaceName, FaceErrorRenderer>) {
+function errorHandler(rootLogger: Logger, operationOf: OperationMatcher, renderers: ReadonlyMap<FaceName, FaceErrorRenderer>, observability?: Observability) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const domainError = fromFramework(error);
+    const logger = observability ? observability.requestLogger(res, rootLogger) : rootLogger;
     const addressed = res.locals.face === undefined ? operationOf(req.method, req.path) : undefined;
     const face = (res.locals.face as FaceName | undefined) ?? addressed?.face ?? faceOfPath(req.path);
-    const fields = { requestId: res.locals.requestId, method: req.method, path: req.path, code: domainError.code, detail: domainError.logDetail, cause: domainError.cause };
+    // The request's child logger carries the request id already.
+    const fields = { requestId: logger === rootLogger ? res.locals.requestId : undefined, method: req.method, path: req.path, code: domainError.code, detail: domainError.logDetail, cause: domainError.cause };
     if (statusOf(domainError) >= 500) logger.error('request failed', fields);
     else logger.debug('request refused', fields);
     if (res.headersSent) return void res.end();
@@ -191,19 +200,7 @@ function errorHandler(logger: Logger, operationOf: OperationMatcher, renderers: 
       (res.locals.operationId as string | undefined) ?? (req as Request & { openapi?: { schema?: { operationId?: string } } }).openapi?.schema?.operationId ?? addressed?.operationId;
     const render = renderers.get(face) ?? renderers.get('platform')!;
     const reply = render(domainError, operationId);
+    if (reply.status === 503) observability?.unavailable(domainError);
     res.status(reply.status).set(reply.headers).json(reply.body);
   };
-}
-
-const BY_LONGEST_BASE = [...generatedFaces].sort((a, b) => b.basePath.length - a.basePath.length);
-
-/**
- * The face a request path belongs to (longest base path that prefixes it), so an unknown route or
- * a validation failure is answered in that face's error shape. Paths under no base path belong to
- * the platform face, whose base path is `/`.
- */
-export function faceOfPath(path: string): FaceName {
-  if (path.startsWith('/.well-known/')) return 'wellknown';
-  const face = BY_LONGEST_BASE.find((f) => f.basePath !== '' && (path === f.basePath || path.startsWith(`${f.basePath}/`)));
-  return face?.name ?? 'platform';
 }

@@ -6,6 +6,7 @@ import type { Config } from '../core/config.js';
 import { SecretBox } from '../core/crypto.js';
 import type { Mailer } from '../core/kernel/mail.js';
 import { createKernel, type Kernel } from '../core/kernel/index.js';
+import type { Telemetry } from '../core/telemetry.js';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
 import { createKernelStore } from '../db/store.js';
 import { buildApp } from './app.js';
@@ -14,6 +15,7 @@ import { buildFaces, type MountedFace } from './faces/mount.js';
 import { createLogger, type Logger } from './log.js';
 import { outboxMailer, smtpMailer } from './mail.js';
 import { loadMasterKey } from './master-key.js';
+import { createObservability } from './observability/index.js';
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -22,6 +24,8 @@ export interface RuntimeOptions {
   validateResponses?: boolean;
   /** an already-open database (tests share one per file) */
   db?: Knex;
+  /** what the core reports (logins, guess budgets); default: Prometheus counters served at /metrics */
+  telemetry?: Telemetry;
 }
 
 export interface Runtime {
@@ -33,6 +37,7 @@ export interface Runtime {
   /** one face's rules (admin commands and tests use them; the type is the caller's to name) */
   rulesOf<Rules>(face: string): Rules;
   logger: Logger;
+  telemetry: Telemetry;
   listen(): Promise<{ server: Server; url: string }>;
   close(): Promise<void>;
 }
@@ -44,13 +49,15 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const db = options.db ?? openDatabase({ ...config.database, log: logger });
   await migrateToLatest(db);
   const store = createKernelStore(db);
+  const observability = createObservability({ logger, db, metricsEnabled: config.metrics.enabled });
+  const telemetry = options.telemetry ?? observability.telemetry;
   const box = new SecretBox(loadMasterKey(config, logger));
   const mailer = options.mailer ?? (config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : outboxMailer(store, clock, logger));
-  const kernel = createKernel({ store, clock, config, box, mailer, onMailError: (error) => logger.error('mail not sent', { error }) });
+  const kernel = createKernel({ store, clock, config, box, mailer, telemetry, onMailError: (error) => logger.error('mail not sent', { error }) });
   // Fail at start-up, not on the first token request: a wrong master key cannot open the keys.
   await kernel.oauth2.keys.keys();
   const faces = buildFaces(FACES, { kernel, db, config });
-  const app = buildApp({ kernel, config, faces, logger, validateResponses: options.validateResponses ?? false });
+  const app = buildApp({ kernel, config, faces, logger, validateResponses: options.validateResponses ?? false, observability });
   let server: Server | undefined;
   return {
     app,
@@ -63,6 +70,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       return mounted.rules as Rules;
     },
     logger,
+    telemetry,
     listen() {
       return new Promise((resolve, reject) => {
         const s = app.listen(config.server.port, config.server.host, () => {

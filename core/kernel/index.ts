@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { SecretBox } from '../crypto.js';
+import { NO_TELEMETRY, type Telemetry } from '../telemetry.js';
 import { AccountService } from './accounts.js';
 import { ApiKeyService } from './api-keys.js';
 import { Auditor, AuditTrail } from './audit.js';
@@ -27,6 +28,8 @@ export interface KernelDeps {
   box: SecretBox;
   mailer: Mailer;
   onMailError: (error: unknown) => void;
+  /** where login and guess-budget outcomes are counted (metrics) */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -72,7 +75,7 @@ export function createKernel(deps: KernelDeps): Kernel {
   const passwords = new PasswordHasher(config.security.bcryptCost);
   const totp = new TotpService(clock, box, { issuer: config.twoFactor.issuer, drift: config.twoFactor.drift });
   const throttle = new LoginThrottle(clock, config.login, store.loginAttempts);
-  const login = new LoginService(store, passwords, throttle, totp, auditor);
+  const login = new LoginService(store, passwords, throttle, totp, auditor, deps.telemetry ?? NO_TELEMETRY);
   const oauth2 = new OAuth2Service({ store, clock, config, box, auditor, login });
   return {
     clock,

@@ -1,5 +1,6 @@
 import type { Auditor, RequestMeta } from './audit.js';
 import { GatehouseError } from '../errors.js';
+import type { Telemetry } from '../telemetry.js';
 import type { Account } from './model.js';
 import type { PasswordHasher } from './passwords.js';
 import type { KernelStore } from './ports.js';
@@ -58,9 +59,17 @@ export class LoginService {
     private readonly throttle: LoginThrottle,
     private readonly totp: TotpService,
     private readonly auditor: Auditor,
+    private readonly telemetry: Telemetry,
   ) {}
 
   async attempt(attempt: LoginAttempt, context: LoginContext): Promise<LoginOutcome> {
+    const outcome = await this.decide(attempt, context);
+    // The face is the audit module without its `auth:` area prefix (auth:mgmt → mgmt).
+    this.telemetry.loginOutcome(context.module.replace(/^auth:/, ''), outcome.kind, outcome.kind === 'refused' ? outcome.reason : undefined);
+    return outcome;
+  }
+
+  private async decide(attempt: LoginAttempt, context: LoginContext): Promise<LoginOutcome> {
     const key = normalizeUsername(attempt.identifier);
     const { store } = this;
     const { meta } = context;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ManualClock } from '../../core/clock.js';
 import { buildConfig, type Config } from '../../core/config.js';
 import type { MailMessage } from '../../core/kernel/model.js';
-import { createLogger } from '../../server/log.js';
+import { createLogger, type Logger } from '../../server/log.js';
 import { createRuntime, type Runtime } from '../../server/runtime.js';
 import { freePort } from './net.js';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from './databases.js';
@@ -24,6 +24,8 @@ export interface StartOptions {
   /** reuse a database (several instances on one store) */
   database?: TestDatabase;
   clock?: ManualClock;
+  /** where the instance logs (default: stderr at GATEHOUSE_TEST_LOG, silent when unset) */
+  logger?: Logger;
 }
 
 /**
@@ -52,7 +54,7 @@ export async function startGatehouse(kind: TestDatabaseKind, options: StartOptio
     clock,
     db: database.db,
     validateResponses: true,
-    logger: createLogger(config.log.level),
+    logger: options.logger ?? createLogger(config.log.level),
     mailer: { send: async (m) => void mail.push(m) },
   });
   const { url } = await runtime.listen();
