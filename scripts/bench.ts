@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { setUpGatehouse } from './bench/gatehouse-setup.js';
 import { hashPoolSize, measureHashMs } from './bench/hash-time.js';
 import { LoadGenerator } from './bench/loadgen.js';
-import { createPrivateDatabase } from './bench/mariadb.js';
+import { createPrivateDatabase, redactUrl } from './bench/mariadb.js';
 import { measureTarget, settle, type Sample } from './bench/measure.js';
 import { parseOptions, USAGE, type BenchOptions } from './bench/options.js';
 import { Child } from './bench/processes.js';
@@ -114,7 +114,7 @@ async function run(options: BenchOptions, targets: Target[]): Promise<void> {
   const info: RunInfo = {
     started: new Date().toISOString(),
     machine: { cores: availableParallelism(), model: cpus()[0]?.model.trim() ?? 'unknown CPU', node: process.version, loadBefore, loadAfter: loadavg()[0]! },
-    options,
+    options: { ...options, mysqlUrl: redactUrl(options.mysqlUrl) },
     hash: { cost: options.bcryptCost, ms: hashTimes.length ? hashTimes[Math.floor(hashTimes.length / 2)] : undefined, pool: hashPoolSize(options.hashPool) },
   };
   const reports = summarize(targets, samples, failures, info);

@@ -46,14 +46,14 @@ async function ask(origin: string, request: HttpRequest): Promise<Answer> {
 async function probe(target: Target, origin: string, request: HttpRequest, when: string): Promise<void> {
   const answer = await ask(origin, request);
   const reason = answer.status < 200 || answer.status > 299 ? `status ${answer.status}` : target.wrong(answer);
-  if (reason) throw new Error(`${target.id}: ${when}, the answer was not the path being measured (${reason}): ${JSON.stringify(answer.body).slice(0, 200)}`);
+  if (reason) throw new Error(`${when}: ${reason}, not the path being measured: ${JSON.stringify(answer.body).slice(0, 200)}`);
 }
 
 /** A non-2xx answer or a connection error means the figure is of some other path: the run fails. */
-function assertClean(target: Target, phase: string, s: LoadSummary): void {
+function assertClean(phase: string, s: LoadSummary): void {
   if (s.non2xx === 0 && s.errors === 0) return;
   const codes = Object.entries(s.statusCodes).map(([code, n]) => `${n}× ${code}`).join(', ');
-  throw new Error(`${target.id}: ${s.non2xx} non-2xx answers and ${s.errors} connection errors while ${phase} (${codes})`);
+  throw new Error(`${phase}: ${codes}${s.errors ? `, ${s.errors} connection errors` : ''}`);
 }
 
 /** Samples a process's resident memory every 200 ms; `stop()` gives the highest, MB. */
@@ -80,7 +80,7 @@ export function settle(server: ServerUnderTest): Promise<void> {
 export async function measureTarget(target: Target, server: ServerUnderTest, fixtures: Fixtures, generators: Generators, options: BenchOptions, round: number): Promise<Sample> {
   await settle(server);
   const requests = await target.requests(fixtures, server.origin);
-  await probe(target, server.origin, requests[0]!, 'before measuring');
+  await probe(target, server.origin, requests[0]!, 'probe before');
   const stormRequests = target.storm?.(fixtures);
   if (stormRequests && !generators.storm) throw new Error('no storm generator');
   const storm = stormRequests ? generators.storm!.start({ origin: server.origin, requests: stormRequests, connections: options.stormConnections, warmup: 0, seconds: 3600 }) : undefined;
@@ -91,16 +91,16 @@ export async function measureTarget(target: Target, server: ServerUnderTest, fix
     const stopWatching = watchRss(server);
     summary = await generators.load.run({ origin: server.origin, requests, connections: options.connections, warmup: options.warmup, seconds: options.duration });
     rssMb = stopWatching();
-    assertClean(target, 'warming up or measuring', summary);
+    assertClean('under load', summary);
   } finally {
     stormSummary = await storm?.stop();
   }
   if (stormSummary) {
     // Wrong passwords answer 401; anything else (429 from the throttle, 5xx) is another storm.
     const other = Object.entries(stormSummary.statusCodes).filter(([code]) => code !== '401');
-    if (other.length || stormSummary.errors) throw new Error(`${target.id}: the storm's logins were not all refused with 401: ${JSON.stringify(stormSummary.statusCodes)}, ${stormSummary.errors} errors`);
+    if (other.length || stormSummary.errors) throw new Error(`storm logins not all refused with 401: ${JSON.stringify(stormSummary.statusCodes)}${stormSummary.errors ? `, ${stormSummary.errors} connection errors` : ''}`);
   }
-  await probe(target, server.origin, requests[0]!, 'after measuring');
+  await probe(target, server.origin, requests[0]!, 'probe after');
   const starved = summary.requests === 0;
   return {
     round,
