@@ -35,7 +35,8 @@ function cleanUp(): Promise<void> {
   return cleaning;
 }
 
-async function startServers(keys: Set<ServerKey>, options: BenchOptions, fixtures: Fixtures): Promise<Map<ServerKey, ServerUnderTest>> {
+async function startServers(targets: Target[], options: BenchOptions, fixtures: Fixtures): Promise<Map<ServerKey, ServerUnderTest>> {
+  const keys = new Set(targets.map((t) => t.server));
   // Databases first: a missing MariaDB server is reported before any process starts.
   let sqliteDir: string | undefined;
   let mariadb: Awaited<ReturnType<typeof createPrivateDatabase>> | undefined;
@@ -71,7 +72,9 @@ async function startServers(keys: Set<ServerKey>, options: BenchOptions, fixture
   if (failed) throw failed.reason;
   for (const db of ['sqlite', 'mariadb'] as const) {
     const server = servers.get(db);
-    if (server) fixtures.gatehouse[db] = await setUpGatehouse(server.origin, options.stormConnections);
+    // Storm accounts only where a storm runs: each costs a bcrypt hash at set-up.
+    const storms = targets.some((t) => t.server === db && t.storm);
+    if (server) fixtures.gatehouse[db] = await setUpGatehouse(server.origin, storms ? options.stormConnections : 0);
   }
   return servers;
 }
@@ -79,7 +82,7 @@ async function startServers(keys: Set<ServerKey>, options: BenchOptions, fixture
 async function run(options: BenchOptions, targets: Target[]): Promise<void> {
   const loadBefore = loadavg()[0]!;
   const fixtures: Fixtures = { gatehouse: {} };
-  const servers = await startServers(new Set(targets.map((t) => t.server)), options, fixtures);
+  const servers = await startServers(targets, options, fixtures);
   // Idle: started and set up, nothing asked of it for a moment.
   await new Promise((r) => setTimeout(r, 1000));
   for (const server of servers.values()) server.idle = server.child.rss();
