@@ -1,134 +1,163 @@
 /**
- * npm run bench — what Gatehouse's per-request hot paths cost next to a bare Express handler:
- * forward auth (GET /api/v1/auth/vouch with a session cookie) and token introspection
- * (POST /api/v1/auth/oauth2/token_info). Everything runs in this process on loopback, against an
- * embedded SQLite file in a temp dir; the load comes from an autocannon worker thread so it does
- * not share the servers' event loop. The absolute figures depend on the machine; the ratios to
- * the bare handler, measured in the same run, are what to compare between runs.
+ * npm run bench — measures Gatehouse's hot paths next to bare node:http and bare Express 5 and a
+ * peer (node-oidc-provider), every server in a process of its own, the load from autocannon in
+ * another. Gatehouse runs as `npm start` runs it, on SQLite and on a private MariaDB database.
+ * Options: npm run bench -- --help. README, "Benchmark", says how to read the report.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import autocannon from 'autocannon';
-import express from 'express';
-import { buildConfig } from '../core/config.js';
-import * as sa from '../generated/simple-auth/sdk.gen.js';
-import { createRuntime, type Runtime } from '../server/runtime.js';
-import { freePort } from '../test/support/net.js';
-import { backend, basic, codeFor, GRAFANA, oauth2Settings, signedIn } from '../test/support/oauth2.js';
-import { must } from '../test/support/simple-auth.js';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setUpGatehouse } from './bench/gatehouse-setup.js';
+import { hashPoolSize, measureHashMs } from './bench/hash-time.js';
+import { LoadGenerator } from './bench/loadgen.js';
+import { createPrivateDatabase, redactUrl } from './bench/mariadb.js';
+import { measureTarget, settle, type Sample } from './bench/measure.js';
+import { parseOptions, USAGE, type BenchOptions } from './bench/options.js';
+import { Child } from './bench/processes.js';
+import { markdown, summarize, type ProcessReport, type RunInfo } from './bench/report.js';
+import { gatehouseEnv, startGatehouse, startHelper, type ServerUnderTest } from './bench/servers.js';
+import { selectTargets, type Fixtures, type ServerKey, type Target } from './bench/targets.js';
 
-const CONNECTIONS = 10;
-const SECONDS = 5;
-const WARMUP_SECONDS = 1;
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const cleanups: (() => Promise<unknown>)[] = [];
 
-interface Target {
-  name: string;
-  options: Pick<autocannon.Options, 'url' | 'method' | 'headers' | 'body'>;
+let cleaning: Promise<void> | undefined;
+
+/** Stops every process, then drops and removes what the run created; once, whoever asks first. */
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    await Child.stopAll();
+    for (const step of cleanups.reverse()) await step().catch((error: unknown) => log(`clean-up: ${(error as Error).message}`));
+  })();
+  return cleaning;
 }
 
-interface Measured {
-  name: string;
-  rps: number;
-  p99: number;
-  failures: number;
+async function startServers(targets: Target[], options: BenchOptions, fixtures: Fixtures): Promise<Map<ServerKey, ServerUnderTest>> {
+  const keys = new Set(targets.map((t) => t.server));
+  // Databases first: a missing MariaDB server is reported before any process starts.
+  let sqliteDir: string | undefined;
+  let mariadb: Awaited<ReturnType<typeof createPrivateDatabase>> | undefined;
+  if (keys.has('sqlite')) {
+    const dir = (sqliteDir = await mkdtemp(join(tmpdir(), 'gatehouse-bench-')));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    log(`SQLite work dir ${dir}`);
+  }
+  if (keys.has('mariadb')) {
+    const database = (mariadb = await createPrivateDatabase(options.mysqlUrl));
+    cleanups.push(() => database.drop().then(() => log(`dropped MariaDB database ${database.name}`)));
+    log(`MariaDB database ${database.name}`);
+  }
+  const servers = new Map<ServerKey, ServerUnderTest>();
+  const starting: Promise<void>[] = [];
+  const start = (key: ServerKey, server: () => Promise<ServerUnderTest>) => starting.push(server().then((s) => void servers.set(key, s)));
+  if (keys.has('node-http')) start('node-http', () => startHelper('bare node:http', 'bare-node-http.ts', ROOT));
+  if (keys.has('express')) start('express', () => startHelper('bare Express 5', 'bare-express.ts', ROOT));
+  if (keys.has('oidc')) {
+    const peer = (fixtures.peer = { clientId: 'bench-peer', clientSecret: randomBytes(24).toString('base64url') });
+    start('oidc', () => startHelper('oidc-provider', 'oidc-peer.ts', ROOT, { PEER_CLIENT_ID: peer.clientId, PEER_CLIENT_SECRET: peer.clientSecret }));
+  }
+  if (sqliteDir) {
+    const sqlitePath = join(sqliteDir, 'gatehouse.sqlite');
+    start('sqlite', () => startGatehouse('Gatehouse · SQLite', ROOT, (port) => gatehouseEnv(port, { sqlitePath }, options.bcryptCost)));
+  }
+  if (mariadb) {
+    const { url } = mariadb;
+    start('mariadb', () => startGatehouse('Gatehouse · MariaDB', ROOT, (port) => gatehouseEnv(port, { url }, options.bcryptCost)));
+  }
+  const results = await Promise.allSettled(starting);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  for (const db of ['sqlite', 'mariadb'] as const) {
+    const server = servers.get(db);
+    // Storm accounts only where a storm runs: each costs a bcrypt hash at set-up.
+    const storms = targets.some((t) => t.server === db && t.storm);
+    if (server) fixtures.gatehouse[db] = await setUpGatehouse(server.origin, storms ? options.stormConnections : 0);
+  }
+  return servers;
 }
 
-/** Gatehouse as `npm start` runs it (no response validation, silent log), with vouch and one OAuth2 client. */
-async function startGatehouse(dir: string): Promise<{ runtime: Runtime; url: string }> {
-  const port = await freePort();
-  const settings = oauth2Settings();
-  const config = buildConfig(
-    {},
-    {
-      ...settings,
-      authenticators: { ...(settings.authenticators as object), vouch: { enabled: true, userHeader: 'X-User-Id' } },
-      server: { host: '127.0.0.1', port, publicUrl: `http://127.0.0.1:${port}` },
-      database: { sqlitePath: join(dir, 'bench.sqlite') },
-      security: { masterKey: randomBytes(32).toString('base64') },
-      log: { level: 'silent' },
-    },
-  );
-  const runtime = await createRuntime(config, { validateResponses: false });
-  return { runtime, url: (await runtime.listen()).url };
-}
+async function run(options: BenchOptions, targets: Target[]): Promise<void> {
+  const loadBefore = loadavg()[0]!;
+  const fixtures: Fixtures = { gatehouse: {} };
+  const servers = await startServers(targets, options, fixtures);
+  // Idle: started and set up, nothing asked of it for a moment.
+  await new Promise((r) => setTimeout(r, 1000));
+  for (const server of servers.values()) server.idle = server.child.rss();
 
-/** The floor: Express 5 answering the same `{"success":true}` with nothing in front of it. */
-async function startBare(): Promise<{ server: Server; url: string }> {
-  const app = express();
-  app.get('/', (_req, res) => void res.json({ success: true }));
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  return { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/` };
-}
-
-/** An account with a browser session, and an access token from the code flow (set up through the SDK). */
-async function credentials(gh: { url: string }): Promise<{ cookie: string; token: string }> {
-  const user = await signedIn(gh, 'bench');
-  const code = await codeFor(user, { client_id: GRAFANA.id, response_type: 'code', redirect_uri: GRAFANA.redirect, scope: 'email' });
-  const rp = await backend(gh);
-  const issued = must(await sa.grantToken({ client: rp.client, body: { grant_type: 'authorization_code', client_id: GRAFANA.id, client_secret: GRAFANA.secret, code, redirect_uri: GRAFANA.redirect } }));
-  if (!issued.data) throw new Error(`no access token: ${JSON.stringify(issued.error)}`);
-  return { cookie: user.browser.cookies.get('auth')!, token: issued.data.access_token };
-}
-
-async function measure(target: Target): Promise<Measured> {
-  const base = { ...target.options, connections: CONNECTIONS, workers: 1 };
-  await autocannon({ ...base, duration: WARMUP_SECONDS }); // JIT and connection pools warm
-  const result = await autocannon({ ...base, duration: SECONDS });
-  return { name: target.name, rps: result.requests.total / result.duration, p99: result.latency.p99, failures: result.non2xx + result.errors };
-}
-
-function table(rows: Measured[]): string {
-  const bare = rows[0]!;
-  const head = ['target', 'req/s', 'p99 ms', 'req/s vs bare', 'p99 vs bare'];
-  const body = rows.map((r) => [r.name, r.rps.toFixed(0), r.p99.toFixed(1), `${(r.rps / bare.rps).toFixed(2)}x`, `${(r.p99 / bare.p99).toFixed(1)}x`]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-  const rule = `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
-  return [line(head), rule, ...body.map(line)].join('\n');
-}
-
-async function main(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'gatehouse-bench-'));
-  const stops: (() => Promise<unknown>)[] = [() => rm(dir, { recursive: true, force: true })];
-  try {
-    const gh = await startGatehouse(dir);
-    stops.unshift(() => gh.runtime.close());
-    const bare = await startBare();
-    stops.unshift(() => new Promise((r) => bare.server.close(r)));
-    const { cookie, token } = await credentials(gh);
-    const targets: Target[] = [
-      { name: 'bare Express handler', options: { url: bare.url } },
-      { name: 'GET /api/v1/auth/vouch', options: { url: `${gh.url}/api/v1/auth/vouch`, headers: { cookie: `auth=${cookie}` } } },
-      {
-        name: 'POST /api/v1/auth/oauth2/token_info',
-        options: { url: `${gh.url}/api/v1/auth/oauth2/token_info`, method: 'POST', headers: { authorization: basic(GRAFANA.id, GRAFANA.secret), 'content-type': 'application/json' }, body: JSON.stringify({ token }) },
-      },
-    ];
-    // Other work on the machine skews every figure: show how busy it was.
-    process.stderr.write(`${cpus().length} x ${cpus()[0]?.model.trim()}, load average ${loadavg()[0]!.toFixed(2)} before the run\n`);
-    const results: Measured[] = [];
+  const generators = { load: LoadGenerator.start('load generator', ROOT), storm: targets.some((t) => t.storm) ? LoadGenerator.start('storm generator', ROOT) : undefined };
+  const samples = new Map<string, Sample[]>();
+  const failures = new Map<string, string>();
+  const hashTimes: number[] = [];
+  for (let round = 1; round <= options.rounds; round++) {
     for (const target of targets) {
-      process.stderr.write(`measuring ${target.name} (${CONNECTIONS} connections, ${SECONDS} s)\n`);
-      results.push(await measure(target));
+      if (failures.has(target.id)) continue;
+      const server = servers.get(target.server)!;
+      // The reference hash is timed under the same conditions as the logins it is compared with.
+      try {
+        if (target.goal.kind === 'logins') hashTimes.push(await settle(server).then(() => measureHashMs(options.bcryptCost)));
+        const sample = await measureTarget(target, server, fixtures, generators, options, round);
+        samples.set(target.id, [...(samples.get(target.id) ?? []), sample]);
+        log(`round ${round}/${options.rounds} · ${target.label}: ${sample.rps.toFixed(0)} req/s, p99 ${sample.starved ? '> duration (nothing completed)' : `${sample.p99.toFixed(1)} ms`}`);
+      } catch (error) {
+        if (server.child.gone || generators.load.child.gone) throw error;
+        // A wrong answer fails the run, but the other targets still get measured: the report
+        // shows what failed and why instead of a figure, and the bench exits non-zero.
+        failures.set(target.id, `round ${round}: ${(error as Error).message}`);
+        samples.delete(target.id);
+        log(`round ${round}/${options.rounds} · ${target.label}: FAILED: ${(error as Error).message}`);
+      }
     }
-    console.log(table(results));
-    // A benchmark of refusals would measure the wrong path: say so instead of printing a figure.
-    const failed = results.filter((r) => r.failures > 0);
-    if (failed.length) throw new Error(`non-2xx answers or errors while measuring: ${failed.map((r) => `${r.name} (${r.failures})`).join(', ')}`);
+  }
+
+  const processes: ProcessReport[] = [...servers.entries()].map(([key, s]) => ({ name: s.name, pid: s.child.pid, gatehouse: key === 'sqlite' || key === 'mariadb', idleMb: s.idle?.now, peakMb: s.child.rss()?.peak }));
+  hashTimes.sort((a, b) => a - b);
+  const info: RunInfo = {
+    started: new Date().toISOString(),
+    machine: { cores: availableParallelism(), model: cpus()[0]?.model.trim() ?? 'unknown CPU', node: process.version, loadBefore, loadAfter: loadavg()[0]! },
+    options: { ...options, mysqlUrl: redactUrl(options.mysqlUrl) },
+    hash: { cost: options.bcryptCost, ms: hashTimes.length ? hashTimes[Math.floor(hashTimes.length / 2)] : undefined, pool: hashPoolSize(options.hashPool) },
+  };
+  const reports = summarize(targets, samples, failures, info);
+  const table = markdown(info, reports, processes);
+  const children = Child.all.map((c) => ({ name: c.name, pid: c.pid }));
+  process.stdout.write(options.json ? `${JSON.stringify({ ...info, targets: reports, processes, children, table }, null, 2)}\n` : table);
+  if (failures.size) throw new Error(`${failures.size} target(s) answered wrongly, so the run failed: ${[...failures.keys()].join(', ')}`);
+}
+
+async function main(): Promise<number> {
+  let options;
+  let targets;
+  try {
+    options = parseOptions(process.argv.slice(2));
+    if (options === 'help') {
+      log(USAGE);
+      return 0;
+    }
+    targets = selectTargets(options.only);
+  } catch (error) {
+    log(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  let interrupted = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      interrupted = true;
+      log(`${signal}: stopping every process the bench started`);
+      void cleanUp().finally(() => process.exit(130));
+    });
+  }
+  try {
+    await run(options, targets);
+    return 0;
+  } catch (error) {
+    if (!interrupted) log(`bench failed: ${(error as Error).message}`);
+    return 1;
   } finally {
-    for (const stop of stops) await stop();
+    await cleanUp();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+process.exit(await main());

@@ -1,17 +1,7 @@
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** The benchmark's own (production code imports nothing from test/); tests use the same one. */
+export { freePort } from '../../scripts/bench/net.js';
 
 /** Resolves once something accepts connections on the port; rejects after `timeoutMs`. */
 export async function waitForPort(port: number, timeoutMs = 20_000): Promise<void> {
