@@ -2,6 +2,7 @@ import { decodeProtectedHeader, jwtVerify } from 'jose';
 import type { RequestMeta } from '../audit.js';
 import { epochSeconds } from '../clock.js';
 import { sha256Hex } from '../crypto.js';
+import { GatehouseError } from '../errors.js';
 import type { OAuth2Client } from './clients.js';
 import type { OAuth2Deps } from './deps.js';
 import type { OAuth2Token } from './model.js';
@@ -39,7 +40,10 @@ export async function findPresented(deps: OAuth2Deps, token: string): Promise<OA
     if (!key) return undefined;
     const { payload } = await jwtVerify(token, key.publicKey, { issuer: deps.issuer, algorithms: ['EdDSA'], currentDate: deps.clock.now() });
     return typeof payload.jti === 'string' ? deps.store.oauth2.findToken('access_token', sha256Hex(payload.jti)) : undefined;
-  } catch {
+  } catch (error) {
+    // A store outage while reading the keys (the key cache lasts 60 s) is not a bad token: 503,
+    // never 401 or active:false, or clients throw away tokens that are still good.
+    if (error instanceof GatehouseError && error.code === 'unavailable') throw error;
     return undefined;
   }
 }
