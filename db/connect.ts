@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
-import { migrationSource } from './migrations/index.js';
+import { migrateSafely } from './startup/migrate.js';
 
 /** Where knex's own warnings go (pool errors while the database is down, deprecations). */
 export interface DatabaseLog {
@@ -71,6 +71,7 @@ export function openDatabase(options: DatabaseOptions): Knex {
   });
 }
 
+/** Applies pending migrations safely beside other starters (db/startup/migrate.ts), quietly. */
 export async function migrateToLatest(db: Knex): Promise<void> {
-  await db.migrate.latest({ migrationSource });
+  await migrateSafely(db, { info: () => undefined, warn: () => undefined });
 }

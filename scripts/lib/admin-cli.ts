@@ -2,7 +2,8 @@ import { systemClock } from '../../core/clock.js';
 import { ConfigError, type Config } from '../../core/config.js';
 import { SecretBox } from '../../core/crypto.js';
 import { createServices, type Services } from '../../core/services.js';
-import { migrateToLatest, openDatabase } from '../../db/connect.js';
+import { openDatabase } from '../../db/connect.js';
+import { prepareDatabase, StartupError } from '../../db/startup/index.js';
 import { createStore } from '../../db/store.js';
 import { loadConfig } from '../../server/load-config.js';
 import { createLogger } from '../../server/log.js';
@@ -18,7 +19,7 @@ export function runAdminCommand(work: (services: Services, config: Config) => Pr
     const logger = createLogger(config.log.level);
     const db = openDatabase(config.database);
     try {
-      await migrateToLatest(db);
+      await prepareDatabase(db, { timeoutSeconds: config.database.startupTimeoutSeconds, migrate: config.database.migrateOnStart, log: logger });
       const box = new SecretBox(loadMasterKey(config, logger));
       const services = createServices({ store: createStore(db), clock: systemClock, config, box, mailer: { send: async () => {} }, onMailError: () => {} });
       await work(services, config);
@@ -27,7 +28,7 @@ export function runAdminCommand(work: (services: Services, config: Config) => Pr
     }
   };
   main().catch((error: unknown) => {
-    console.error(error instanceof ConfigError ? error.message : error);
+    console.error(error instanceof ConfigError || error instanceof StartupError ? error.message : error);
     process.exit(error instanceof ConfigError ? 2 : 1);
   });
 }
