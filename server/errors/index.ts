@@ -1,5 +1,6 @@
 import { faces, type FaceName } from '../../generated/faces.gen.js';
 import { renderMgmtError } from './mgmt.js';
+import { renderOpsError } from './ops.js';
 import { renderCredentialsError, renderPortalError, renderWellKnownError } from './other-faces.js';
 import { renderPlatformError } from './platform.js';
 import { renderSimpleAuthError } from './simple-auth.js';
@@ -14,6 +15,7 @@ export const ERROR_RENDERERS: Record<FaceName, FaceErrorRenderer> = {
   'simple-auth': renderSimpleAuthError,
   portal: renderPortalError,
   wellknown: renderWellKnownError,
+  ops: renderOpsError,
 };
 
 const BY_LONGEST_BASE = [...faces].sort((a, b) => b.basePath.length - a.basePath.length);
@@ -25,6 +27,7 @@ const BY_LONGEST_BASE = [...faces].sort((a, b) => b.basePath.length - a.basePath
  */
 export function faceOfPath(path: string): FaceName {
   if (path.startsWith('/.well-known/')) return 'wellknown';
+  if (path === '/livez' || path === '/readyz') return 'ops';
   const face = BY_LONGEST_BASE.find((f) => f.basePath !== '' && (path === f.basePath || path.startsWith(`${f.basePath}/`)));
   return face?.name ?? 'platform';
 }
