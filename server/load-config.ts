@@ -29,6 +29,8 @@ function readConfigFile(path: string): Record<string, unknown> {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (code ?? 'cannot be read');
     throw new ConfigFileError(`GATEHOUSE_CONFIG ${path}: ${why}`);
   }
+  // An empty file (or one of comments only) sets nothing; js-yaml 5 refuses to parse it.
+  if (!text.split('\n').some((line) => line.trim() && !line.trim().startsWith('#'))) return {};
   let parsed: unknown;
   try {
     parsed = load(text);

@@ -65,9 +65,10 @@ async function applyPending(db: Knex, log: StartupLog): Promise<void> {
   }
   if (!status.pending.length) return;
   if (dialectOf(db) === 'mysql') await releaseAbandonedKnexLock(db, log);
-  log.info(`applying ${status.pending.length} migration(s): ${status.pending.join(', ')}`);
-  await db.migrate.latest({ migrationSource });
-  log.info('migrations applied');
+  log.info(`migrating: ${status.pending.length} pending (${status.pending.join(', ')})`);
+  // knex looks again inside its own lock: on SQLite another process may have applied them meanwhile.
+  const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
+  log.info(applied.length ? `applied ${applied.length} migration(s)` : 'another instance applied them meanwhile');
 }
 
 function refuseDiverged(status: MigrationStatus): void {
