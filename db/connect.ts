@@ -27,7 +27,9 @@ export function dialectOf(db: Knex): Dialect {
 export function openDatabase(options: DatabaseOptions): Knex {
   const log = options.log
     ? {
-        warn: (message: unknown) => options.log!.warn('database', { detail: String(message) }),
+        // knex's advice on a busy migration lock ("run knex migrate:unlock") is wrong here: the
+        // migrator waits for the lock and recovers an abandoned one itself (db/startup/migrate.ts).
+        warn: (message: unknown) => /migrate:unlock|take lock to run migrations/.test(String(message)) || options.log!.warn('database', { detail: String(message) }),
         error: (message: unknown) => options.log!.warn('database error', { detail: String(message) }),
         deprecate: (message: unknown) => options.log!.warn('database deprecation', { detail: String(message) }),
         debug: () => undefined,

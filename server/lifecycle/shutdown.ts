@@ -5,17 +5,28 @@ import type { Logger } from '../log.js';
 /** The process's serving state: readiness reads it, the request wrapper and shutdown write it. */
 export class ServingState implements Lifecycle {
   draining = false;
+  readonly #inFlight = new Set<ServerResponse>();
 
   /**
    * Wraps the app: once draining, every answer carries `Connection: close` (RFC 9112 §9.6), so a
    * client on a kept-alive connection sends its next request elsewhere instead of into a socket
-   * that is about to be closed.
+   * that is about to be closed. Answers still being worked on when draining begins get it too.
    */
   wrap(app: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
     return (req, res) => {
-      if (this.draining) res.setHeader('Connection', 'close');
+      if (this.draining) {
+        res.setHeader('Connection', 'close');
+      } else {
+        this.#inFlight.add(res);
+        res.once('close', () => this.#inFlight.delete(res));
+      }
       app(req, res);
     };
+  }
+
+  startDraining(): void {
+    this.draining = true;
+    for (const res of this.#inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
   }
 }
 
@@ -33,7 +44,7 @@ export interface DrainOutcome {
  */
 export async function drainServer(server: Server, state: ServingState, deadlineMs: number, logger: Logger): Promise<DrainOutcome> {
   const started = Date.now();
-  state.draining = true;
+  state.startDraining();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   // A connection whose response was already under way when draining began goes idle afterwards,

@@ -17,7 +17,9 @@ export interface GatehouseProcess {
   waitForReady(timeoutMs?: number): Promise<void>;
   /** resolves with the exit code (or the signal's name) once the process has exited */
   exited: Promise<number | string>;
-  /** SIGKILL if still running (cleanup only) */
+  /** the node process serving (npm's child when started through npm) */
+  nodePid(): number | undefined;
+  /** SIGKILL to node and npm if still running: what a crash or the OOM killer does */
   kill(): void;
 }
 
@@ -75,6 +77,7 @@ export async function spawnGatehouse(options: SpawnOptions = {}): Promise<Gateho
       check();
     });
   const url = `http://127.0.0.1:${port}`;
+  const nodePid = () => (script === 'node' ? child.pid : childrenOf(child.pid!)[0]);
   return {
     child,
     port,
@@ -95,7 +98,11 @@ export async function spawnGatehouse(options: SpawnOptions = {}): Promise<Gateho
       }
       throw new Error(`not ready within ${timeoutMs} ms:\n${lines.join('\n')}`);
     },
+    nodePid,
     kill() {
+      // SIGKILL cannot be forwarded: npm would die and leave node running on its own.
+      const node = nodePid();
+      if (node !== undefined && node !== child.pid && isRunning(node)) process.kill(node, 'SIGKILL');
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
   };
@@ -118,4 +125,24 @@ export function isRunning(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The processes and resources one test starts; `end()` (in afterEach) kills and releases all of them. */
+export function processScope() {
+  const started: GatehouseProcess[] = [];
+  const cleanup: (() => Promise<void>)[] = [];
+  return {
+    async spawn(options: SpawnOptions = {}): Promise<GatehouseProcess> {
+      const p = await spawnGatehouse(options);
+      started.push(p);
+      return p;
+    },
+    defer(done: () => Promise<void>): void {
+      cleanup.push(done);
+    },
+    async end(): Promise<void> {
+      for (const p of started.splice(0)) p.kill();
+      for (const done of cleanup.splice(0).reverse()) await done();
+    },
+  };
 }
