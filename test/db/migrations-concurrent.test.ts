@@ -73,7 +73,7 @@ describe('several instances migrating one database at once', () => {
 describe('the migration lock on mysql', () => {
   let database: TestDatabase | undefined;
   afterEach(async () => database?.drop());
-  const fast = { heartbeatMs: 50, staleMs: 600, pollMs: 50 };
+  const fast = { heartbeatMs: 100, staleMs: 2_000, pollMs: 100 };
 
   it('makes a second holder wait while the first one is alive, however long it takes', async () => {
     database = await createTestDatabase('mysql');
@@ -86,7 +86,7 @@ describe('the migration lock on mysql', () => {
         events.push('first holds');
       });
     const first = withMigrationLock(database.db, recorder().log, holdUntilReleased, fast);
-    await expect.poll(() => events).toEqual(['first holds']);
+    await expect.poll(() => events, { timeout: 10_000 }).toEqual(['first holds']);
     const second = withMigrationLock(other, recorder().log, async () => void events.push('second holds'), fast);
     // Several stale periods pass: the heartbeat keeps the live holder's lock.
     await new Promise((r) => setTimeout(r, fast.staleMs * 3));

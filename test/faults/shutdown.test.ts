@@ -92,7 +92,7 @@ describe('SIGTERM to npm start', { timeout: 120_000 }, () => {
     // An idle kept-alive connection: one answered request, then nothing.
     const idle = await rawClient(gh.port);
     idle.socket.write('GET /livez HTTP/1.1\r\nHost: gatehouse\r\n\r\n');
-    await expect.poll(() => idle.received()).toMatch(/\{"status":"ok"\}$/);
+    await expect.poll(() => idle.received(), { timeout: 10_000 }).toMatch(/\{"status":"ok"\}$/);
     void idle.closed.then(() => events.push('idle connection closed'));
     // A request in flight: its body is half sent when the signal comes.
     const body = JSON.stringify({ username: 'nobody', password: 'not-the-password' });
@@ -106,7 +106,7 @@ describe('SIGTERM to npm start', { timeout: 120_000 }, () => {
     stalled.socket.write('GET /livez HTTP/1.1\r\nHost: gatehouse\r\nX-Slow: ');
     void stalled.closed.then(() => events.push('stalled connection closed'));
     const load = keepAliveLoad(gh.port, 4);
-    await expect.poll(() => load.answers.length).toBeGreaterThan(20);
+    await expect.poll(() => load.answers.length, { timeout: 10_000 }).toBeGreaterThan(20);
 
     gh.child.kill('SIGTERM');
     await gh.waitForLine(/SIGTERM received: draining/);
