@@ -528,6 +528,9 @@ export function unknownRouteRequests(ops: readonly FuzzOperation[]): FuzzRequest
   const faces = [...new Set(ops.map((o) => o.face))];
   return faces.flatMap((face) => {
     const root = faceRoot(ops.filter((o) => o.face === face));
+    // A face with no prefix of its own (ops: /livez, /readyz) owns no unknown paths: those at the
+    // root belong to the platform face, whose base path is `/`, and are fuzzed as its own.
+    if (root === '') return [];
     const request = (kind: string, method: string, target: string, body?: string): FuzzRequest => ({
       operationId: `(${face} unknown route)`,
       face,
