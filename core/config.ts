@@ -15,8 +15,8 @@ export interface OktaSettings {
 }
 
 export interface Config {
-  server: { host: string; port: number; publicUrl: string; trustProxy: string };
-  database: { url: string | undefined; sqlitePath: string; poolMax: number; acquireTimeoutMs: number };
+  server: { host: string; port: number; publicUrl: string; trustProxy: string; shutdownTimeoutSeconds: number };
+  database: { url: string | undefined; sqlitePath: string; poolMax: number; acquireTimeoutMs: number; startupTimeoutSeconds: number; migrateOnStart: boolean };
   security: { masterKey: string | undefined; bcryptCost: number };
   cookies: { secure: 'auto' | 'true' | 'false'; domain: string; sessionName: string };
   sessions: { idleSeconds: number; absoluteSeconds: number };

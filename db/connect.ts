@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
-import { migrationSource } from './migrations/index.js';
+import { migrateSafely } from './startup/migrate.js';
 
 /** Where knex's own warnings go (pool errors while the database is down, deprecations). */
 export interface DatabaseLog {
@@ -27,7 +27,9 @@ export function dialectOf(db: Knex): Dialect {
 export function openDatabase(options: DatabaseOptions): Knex {
   const log = options.log
     ? {
-        warn: (message: unknown) => options.log!.warn('database', { detail: String(message) }),
+        // knex's advice on a busy migration lock ("run knex migrate:unlock") is wrong here: the
+        // migrator waits for the lock and recovers an abandoned one itself (db/startup/migrate.ts).
+        warn: (message: unknown) => /migrate:unlock|take lock to run migrations/.test(String(message)) || options.log!.warn('database', { detail: String(message) }),
         error: (message: unknown) => options.log!.warn('database error', { detail: String(message) }),
         deprecate: (message: unknown) => options.log!.warn('database deprecation', { detail: String(message) }),
         debug: () => undefined,
@@ -71,6 +73,7 @@ export function openDatabase(options: DatabaseOptions): Knex {
   });
 }
 
+/** Applies pending migrations safely beside other starters (db/startup/migrate.ts), quietly. */
 export async function migrateToLatest(db: Knex): Promise<void> {
-  await db.migrate.latest({ migrationSource });
+  await migrateSafely(db, { info: () => undefined, warn: () => undefined });
 }

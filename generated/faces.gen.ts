@@ -7,6 +7,7 @@ export const faces = [
   { name: "simple-auth", prefix: "SimpleAuth", basePath: "/api/v1" },
   { name: "portal", prefix: "Portal", basePath: "/v1" },
   { name: "wellknown", prefix: "WellKnown", basePath: "" },
+  { name: "ops", prefix: "Ops", basePath: "" },
 ] as const;
 
 export type FaceName = (typeof faces)[number]['name'];

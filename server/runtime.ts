@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import type { Knex } from 'knex';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -7,11 +7,13 @@ import { SecretBox } from '../core/crypto.js';
 import type { Mailer } from '../core/kernel/mail.js';
 import { createKernel, type Kernel } from '../core/kernel/index.js';
 import type { Telemetry } from '../core/telemetry.js';
-import { migrateToLatest, openDatabase } from '../db/connect.js';
+import { openDatabase } from '../db/connect.js';
+import { prepareDatabase } from '../db/startup/index.js';
 import { createKernelStore } from '../db/store.js';
 import { buildApp } from './app.js';
 import { FACES } from './faces/index.js';
 import { buildFaces, type MountedFace } from './faces/mount.js';
+import { drainServer, ServingState } from './lifecycle/shutdown.js';
 import { createLogger, type Logger } from './log.js';
 import { outboxMailer, smtpMailer } from './mail.js';
 import { loadMasterKey } from './master-key.js';
@@ -38,8 +40,13 @@ export interface Runtime {
   rulesOf<Rules>(face: string): Rules;
   logger: Logger;
   telemetry: Telemetry;
+  /** draining or not (readiness reads it) */
+  state: ServingState;
   listen(): Promise<{ server: Server; url: string }>;
+  /** at once: stops listening, cuts connections, closes the database */
   close(): Promise<void>;
+  /** gracefully (SIGTERM): readiness fails, requests in flight finish until the shutdown deadline */
+  shutdown(): Promise<void>;
 }
 
 /** Everything one Gatehouse process needs, assembled from a validated config. */
@@ -47,7 +54,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const logger = options.logger ?? createLogger(config.log.level);
   const clock = options.clock ?? systemClock;
   const db = options.db ?? openDatabase({ ...config.database, log: logger });
-  await migrateToLatest(db);
+  await prepareDatabase(db, { timeoutSeconds: config.database.startupTimeoutSeconds, migrate: config.database.migrateOnStart, log: logger });
   const store = createKernelStore(db);
   const observability = createObservability({ logger, db, metricsEnabled: config.metrics.enabled });
   const telemetry = options.telemetry ?? observability.telemetry;
@@ -56,7 +63,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const kernel = createKernel({ store, clock, config, box, mailer, telemetry, onMailError: (error) => logger.error('mail not sent', { error }) });
   // Fail at start-up, not on the first token request: a wrong master key cannot open the keys.
   await kernel.oauth2.keys.keys();
-  const faces = buildFaces(FACES, { kernel, db, config });
+  const state = new ServingState();
+  const faces = buildFaces(FACES, { kernel, db, config, host: { serving: state } });
   const app = buildApp({ kernel, config, faces, logger, validateResponses: options.validateResponses ?? false, observability });
   let server: Server | undefined;
   return {
@@ -71,9 +79,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     },
     logger,
     telemetry,
+    state,
     listen() {
       return new Promise((resolve, reject) => {
-        const s = app.listen(config.server.port, config.server.host, () => {
+        const s = createServer(state.wrap(app)).listen(config.server.port, config.server.host, () => {
           server = s;
           const { port } = s.address() as { port: number };
           resolve({ server: s, url: `http://${config.server.host}:${port}` });
@@ -84,6 +93,13 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     async close() {
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       server?.closeAllConnections();
+      if (!options.db) await db.destroy();
+    },
+    async shutdown() {
+      if (server) {
+        const { cut, milliseconds } = await drainServer(server, state, config.server.shutdownTimeoutSeconds * 1000, logger);
+        logger.info(cut ? 'HTTP server stopped' : 'HTTP server stopped: every request finished', { milliseconds, cut });
+      }
       if (!options.db) await db.destroy();
     },
   };

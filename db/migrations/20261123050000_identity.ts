@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { createTable } from './steps.js';
 
 /**
  * The identity store every face shares. Portable to MySQL-compatible distributed engines: no
@@ -6,7 +7,7 @@ import type { Knex } from 'knex';
  * Datetimes are UTC; SQLite stores them as epoch milliseconds.
  */
 export async function up(knex: Knex): Promise<void> {
-  await knex.schema.createTable('accounts', (t) => {
+  await createTable(knex, 'accounts', (t) => {
     t.increments('id').comment('surrogate key; the mgmt face shows it as userId');
     t.string('uuid', 36).notNullable().unique().comment('public id on every face (UUID v4)');
     t.string('username', 191).notNullable().unique().comment('lower-cased login name');
@@ -22,13 +23,13 @@ export async function up(knex: Knex): Promise<void> {
     t.datetime('updated_at', { precision: 3 }).notNullable().comment('last change');
   });
 
-  await knex.schema.createTable('account_roles', (t) => {
+  await createTable(knex, 'account_roles', (t) => {
     t.integer('account_id').unsigned().notNullable().references('accounts.id').onDelete('CASCADE').comment('the account');
     t.string('role', 64).notNullable().comment('role name: admin, viewer, ...');
     t.primary(['account_id', 'role']);
   });
 
-  await knex.schema.createTable('sessions', (t) => {
+  await createTable(knex, 'sessions', (t) => {
     t.increments('id').comment('surrogate key');
     t.string('token_hash', 64).notNullable().unique().comment('SHA-256 (hex) of the cookie value; the token itself is never stored');
     t.integer('account_id').unsigned().notNullable().references('accounts.id').onDelete('CASCADE').comment('who is signed in');
@@ -44,7 +45,7 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['account_id', 'kind'], 'sessions_account_kind');
   });
 
-  await knex.schema.createTable('one_time_tokens', (t) => {
+  await createTable(knex, 'one_time_tokens', (t) => {
     t.increments('id').comment('surrogate key');
     t.string('purpose', 32).notNullable().comment('onetime-login, ...');
     t.string('token_hash', 64).notNullable().comment('SHA-256 (hex) of the token');
@@ -55,7 +56,7 @@ export async function up(knex: Knex): Promise<void> {
     t.unique(['purpose', 'token_hash'], { indexName: 'one_time_tokens_purpose_hash' });
   });
 
-  await knex.schema.createTable('account_stipulations', (t) => {
+  await createTable(knex, 'account_stipulations', (t) => {
     t.increments('id').comment('surrogate key');
     t.integer('account_id').unsigned().notNullable().references('accounts.id').onDelete('CASCADE').comment('the account that must satisfy it');
     t.string('kind', 32).notNullable().comment('email-verification');
@@ -65,7 +66,7 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['account_id'], 'account_stipulations_account');
   });
 
-  await knex.schema.createTable('audit_records', (t) => {
+  await createTable(knex, 'audit_records', (t) => {
     t.increments('id').comment('append-only; never updated');
     t.integer('account_id').unsigned().nullable().references('accounts.id').onDelete('SET NULL').comment('the account concerned, if known');
     t.datetime('at', { precision: 3 }).notNullable().comment('event time');
@@ -77,7 +78,7 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['account_id', 'at'], 'audit_records_account_at');
   });
 
-  await knex.schema.createTable('login_attempts', (t) => {
+  await createTable(knex, 'login_attempts', (t) => {
     t.increments('id').comment('surrogate key');
     t.string('scope', 8).notNullable().comment('user or ip');
     t.string('attempt_key', 191).notNullable().comment('the lower-cased username, or the client address');
@@ -87,7 +88,7 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['scope', 'attempt_key', 'at'], 'login_attempts_key_at');
   });
 
-  await knex.schema.createTable('mail_outbox', (t) => {
+  await createTable(knex, 'mail_outbox', (t) => {
     t.increments('id').comment('surrogate key');
     t.string('recipient', 320).notNullable().comment('To address');
     t.string('subject', 255).notNullable().comment('Subject line');

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { createTable } from './steps.js';
 
 /**
  * The OAuth2 authorization server: signing keys shared by every instance, grants (one per
@@ -7,7 +8,7 @@ import type { Knex } from 'knex';
  * so a database leak yields no usable token; revocation is a column, seen by every instance.
  */
 export async function up(knex: Knex): Promise<void> {
-  await knex.schema.createTable('signing_keys', (t) => {
+  await createTable(knex, 'signing_keys', (t) => {
     t.increments('id').comment('surrogate key; the newest unretired key signs');
     t.string('kid', 64).notNullable().unique().comment('JWS `kid` header value, published in the JWKS');
     t.string('alg', 16).notNullable().comment('JWS algorithm: EdDSA');
@@ -17,7 +18,7 @@ export async function up(knex: Knex): Promise<void> {
     t.datetime('retired_at', { precision: 3 }).nullable().comment('when a newer key took over signing; still verifies until its tokens expire');
   });
 
-  await knex.schema.createTable('oauth2_grants', (t) => {
+  await createTable(knex, 'oauth2_grants', (t) => {
     t.increments('id').comment('one authorization; revoking it revokes every token issued under it (the family)');
     t.integer('account_id').unsigned().notNullable().references('accounts.id').onDelete('CASCADE').comment('the resource owner');
     t.string('client_id', 191).notNullable().comment('configured client the account authorized');
@@ -28,7 +29,7 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['account_id', 'client_id'], 'oauth2_grants_account_client');
   });
 
-  await knex.schema.createTable('oauth2_tokens', (t) => {
+  await createTable(knex, 'oauth2_tokens', (t) => {
     t.increments('id').comment('surrogate key');
     t.integer('grant_id').unsigned().notNullable().references('oauth2_grants.id').onDelete('CASCADE').comment('the grant (family) it belongs to');
     t.string('type', 16).notNullable().comment('code, access_token or refresh_token');

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { createTable, insertMissing } from './steps.js';
 
 /**
  * The platform face's state: first-admin setup and its bootstrap token, the upstream OpenID
@@ -7,16 +8,16 @@ import type { Knex } from 'knex';
  * instances; nothing here lives in process memory.
  */
 export async function up(knex: Knex): Promise<void> {
-  await knex.schema.createTable('setup_state', (t) => {
+  await createTable(knex, 'setup_state', (t) => {
     t.integer('id').primary().comment('always 1: one row per installation');
     t.datetime('completed_at', { precision: 3 }).nullable().comment('when the first administrator was created; null on a fresh install');
     t.integer('completed_by').unsigned().nullable().references('accounts.id').onDelete('SET NULL').comment('the account that completed setup');
     t.string('bootstrap_token_hash', 64).nullable().comment('SHA-256 (hex) of the one live bootstrap token; cleared when it is used or replaced');
     t.datetime('bootstrap_expires_at', { precision: 3 }).nullable().comment('the bootstrap token is refused after this');
   });
-  await knex('setup_state').insert({ id: 1 });
+  await insertMissing(knex, 'setup_state', { id: 1 }, {});
 
-  await knex.schema.createTable('oidc_provider', (t) => {
+  await createTable(knex, 'oidc_provider', (t) => {
     t.integer('id').primary().comment('always 1: the one upstream provider of the web UI');
     t.boolean('enabled').notNullable().comment('false: the browser login through it answers 404');
     t.string('issuer_url', 2048).nullable().comment('issuer identifier; discovery at <issuer>/.well-known/openid-configuration');
@@ -28,7 +29,7 @@ export async function up(knex: Knex): Promise<void> {
     t.datetime('updated_at', { precision: 3 }).notNullable().comment('last upsert');
   });
 
-  await knex.schema.createTable('oidc_login_flows', (t) => {
+  await createTable(knex, 'oidc_login_flows', (t) => {
     t.increments('id').comment('surrogate key');
     t.string('state_hash', 64).notNullable().unique().comment('SHA-256 (hex) of the state sent to the issuer');
     t.string('browser_hash', 64).notNullable().comment('SHA-256 (hex) of the flow cookie that binds the flow to one browser (login CSRF)');
@@ -40,7 +41,7 @@ export async function up(knex: Knex): Promise<void> {
     t.datetime('used_at', { precision: 3 }).nullable().comment('set once by the conditional UPDATE that consumes the flow');
   });
 
-  await knex.schema.createTable('account_links', (t) => {
+  await createTable(knex, 'account_links', (t) => {
     t.increments('id').comment('surrogate key');
     t.string('issuer', 191).notNullable().comment('upstream issuer identifier');
     t.string('subject', 191).notNullable().comment('upstream `sub`');
@@ -49,12 +50,12 @@ export async function up(knex: Knex): Promise<void> {
     t.unique(['issuer', 'subject'], { indexName: 'account_links_issuer_subject' });
   });
 
-  await knex.schema.createTable('counters', (t) => {
+  await createTable(knex, 'counters', (t) => {
     t.string('name', 64).primary().comment('counter name, e.g. web_sessions.created_total');
     t.bigInteger('value').notNullable().defaultTo(0).comment('incremented by single-statement UPDATEs, so every instance shares it');
   });
 
-  await knex.schema.createTable('api_credentials', (t) => {
+  await createTable(knex, 'api_credentials', (t) => {
     t.increments('id').comment('surrogate key');
     t.string('uuid', 36).notNullable().unique().comment('public id');
     t.string('name', 191).notNullable().comment('name given at creation');

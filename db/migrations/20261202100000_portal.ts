@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { alterTable, createTable } from './steps.js';
 
 /**
  * The portal face's state: organizations and memberships (a role per membership), pending
@@ -7,14 +8,14 @@ import type { Knex } from 'knex';
  * consumed by conditional UPDATEs, so every instance on the database agrees on single use.
  */
 export async function up(knex: Knex): Promise<void> {
-  await knex.schema.createTable('organizations', (t) => {
+  await createTable(knex, 'organizations', (t) => {
     t.increments('id').comment('surrogate key');
     t.string('uuid', 36).notNullable().unique().comment('public id (portal_id, the token `org` claim)');
     t.string('name', 191).notNullable().comment('display name');
     t.datetime('created_at', { precision: 3 }).notNullable().comment('creation time');
   });
 
-  await knex.schema.createTable('organization_memberships', (t) => {
+  await createTable(knex, 'organization_memberships', (t) => {
     t.increments('id').comment('surrogate key; with created_at it orders memberships (the earliest is the default organization)');
     t.integer('organization_id').unsigned().notNullable().references('organizations.id').onDelete('CASCADE').comment('the organization');
     t.integer('account_id').unsigned().notNullable().references('accounts.id').onDelete('CASCADE').comment('the member');
@@ -24,11 +25,11 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['account_id'], 'organization_memberships_account');
   });
 
-  await knex.schema.alterTable('accounts', (t) => {
+  await alterTable(knex, 'accounts', (t) => {
     t.boolean('mfa_required').notNullable().defaultTo(false).comment('a portal password sign-in needs a second factor even without TOTP (emailed code or push approval)');
   });
 
-  await knex.schema.createTable('portal_login_sessions', (t) => {
+  await createTable(knex, 'portal_login_sessions', (t) => {
     t.increments('id').comment('surrogate key');
     t.string('session_hash', 64).notNullable().unique().comment('SHA-256 (hex) of login_session_id; the id itself is never stored');
     t.integer('account_id').unsigned().nullable().references('accounts.id').onDelete('CASCADE').comment('the account signing in; null for the decoy of an unknown email (no enumeration)');
@@ -49,7 +50,7 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['account_id', 'status'], 'portal_login_sessions_account_status');
   });
 
-  await knex.schema.createTable('portal_codes', (t) => {
+  await createTable(knex, 'portal_codes', (t) => {
     t.increments('id').comment('surrogate key');
     t.string('purpose', 16).notNullable().comment('cli-exchange or password-reset');
     t.string('code_hash', 64).notNullable().unique().comment('SHA-256 (hex) of the code; the code is shown once and never stored');

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { alterTable, createTable, insertMissing } from './steps.js';
 
 /**
  * The credentials face's state. `api_credentials` (created by the platform migration for its
@@ -8,14 +9,14 @@ import type { Knex } from 'knex';
  * with the master key. Namespaces name where credentials live; `system` always exists.
  */
 export async function up(knex: Knex): Promise<void> {
-  await knex.schema.createTable('namespaces', (t) => {
+  await createTable(knex, 'namespaces', (t) => {
     t.increments('id').comment('surrogate key');
     t.string('name', 63).notNullable().unique().comment('DNS-1035 label; `system` always exists');
     t.datetime('created_at', { precision: 3 }).notNullable().comment('creation time');
   });
-  await knex('namespaces').insert({ name: 'system', created_at: new Date() });
+  await insertMissing(knex, 'namespaces', { name: 'system' }, { created_at: new Date() });
 
-  await knex.schema.alterTable('api_credentials', (t) => {
+  await alterTable(knex, 'api_credentials', (t) => {
     t.string('family', 16).notNullable().defaultTo('user').comment('user (the caller\'s own credential), service (a service credential with its own account) or scim (the tenant\'s SCIM token)');
     t.string('namespace', 63).notNullable().defaultTo('system').comment('namespace the credential lives in');
     t.boolean('enabled').notNullable().defaultTo(true).comment('false: disabled; active means enabled and unexpired');
@@ -33,7 +34,7 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['account_id', 'family'], 'api_credentials_account_family');
   });
 
-  await knex.schema.createTable('credential_ca', (t) => {
+  await createTable(knex, 'credential_ca', (t) => {
     t.integer('id').primary().comment('always 1: the one CA that issues API certificates and kubeconfig client certificates');
     t.text('certificate_pem').notNullable().comment('the CA certificate (PEM), public');
     t.text('private_key_sealed').notNullable().comment('the CA private key (PEM) sealed with the master key (AES-256-GCM, context credential-ca:key)');

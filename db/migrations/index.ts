@@ -9,7 +9,8 @@ import * as upstreamIdTokenUses from './20261202043000_upstream_id_token_uses.js
 
 /**
  * Migrations are imported, not discovered on disk, so the same list runs under tsx, vitest and a
- * compiled build. Names are `YYYYMMDDHHMMSS_description`; append only.
+ * compiled build. Names are `YYYYMMDDHHMMSS_description`; append only. Build `up` from the
+ * re-runnable steps in steps.ts: on MySQL a starter killed mid-migration leaves half of it applied.
  */
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261123050000_identity': identity,

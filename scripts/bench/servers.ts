@@ -31,7 +31,8 @@ export async function startHelper(name: string, script: string, root: string, en
 /** The command line `npm start` runs, so the bench starts Gatehouse exactly as production does. */
 function startCommand(root: string): string[] {
   const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
-  const [command, ...args] = start.trim().split(/\s+/);
+  // `exec` only makes the shell npm runs hand its process over to node (signals reach node).
+  const [command, ...args] = start.trim().replace(/^exec\s+/, '').split(/\s+/);
   if (command !== 'node') throw new Error(`the bench runs "npm start" as a node command line; package.json has "${start}"`);
   return args;
 }

@@ -2,7 +2,8 @@ import { systemClock } from '../../core/clock.js';
 import { ConfigError, type Config } from '../../core/config.js';
 import { SecretBox } from '../../core/crypto.js';
 import { createKernel, type Kernel } from '../../core/kernel/index.js';
-import { migrateToLatest, openDatabase } from '../../db/connect.js';
+import { openDatabase } from '../../db/connect.js';
+import { prepareDatabase, StartupError } from '../../db/startup/index.js';
 import { createKernelStore } from '../../db/store.js';
 import { FACES } from '../../server/faces/index.js';
 import { buildFaces } from '../../server/faces/mount.js';
@@ -27,7 +28,7 @@ export function runAdminCommand(work: (context: AdminContext) => Promise<void>):
     const logger = createLogger(config.log.level);
     const db = openDatabase(config.database);
     try {
-      await migrateToLatest(db);
+      await prepareDatabase(db, { timeoutSeconds: config.database.startupTimeoutSeconds, migrate: config.database.migrateOnStart, log: logger });
       const box = new SecretBox(loadMasterKey(config, logger));
       const kernel = createKernel({ store: createKernelStore(db), clock: systemClock, config, box, mailer: { send: async () => {} }, onMailError: () => {} });
       const faces = buildFaces(FACES, { kernel, db, config });
@@ -38,7 +39,7 @@ export function runAdminCommand(work: (context: AdminContext) => Promise<void>):
     }
   };
   main().catch((error: unknown) => {
-    console.error(error instanceof ConfigError ? error.message : error);
+    console.error(error instanceof ConfigError || error instanceof StartupError ? error.message : error);
     process.exit(error instanceof ConfigError ? 2 : 1);
   });
 }

@@ -16,4 +16,5 @@ export const FACES: readonly FaceSpec[] = [
   { name: 'simple-auth', prefix: 'SimpleAuth' },
   { name: 'portal', prefix: 'Portal' },
   { name: 'wellknown', prefix: 'WellKnown' },
+  { name: 'ops', prefix: 'Ops' },
 ];

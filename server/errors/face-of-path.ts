@@ -9,6 +9,7 @@ const BY_LONGEST_BASE = [...generatedFaces].sort((a, b) => b.basePath.length - a
  */
 export function faceOfPath(path: string): FaceName {
   if (path.startsWith('/.well-known/')) return 'wellknown';
+  if (path === '/livez' || path === '/readyz') return 'ops';
   const face = BY_LONGEST_BASE.find((f) => f.basePath !== '' && (path === f.basePath || path.startsWith(`${f.basePath}/`)));
   return face?.name ?? 'platform';
 }

@@ -6,6 +6,7 @@ import type { Kernel } from '../../core/kernel/index.js';
 import type { FaceName } from '../../generated/faces.gen.js';
 import type { CookiePolicy } from '../cookies.js';
 import type { FaceErrorRenderer } from '../errors/types.js';
+import type { Lifecycle } from '../../core/faces/ops/index.js';
 import type { Authenticator, RouteInfo } from '../security/types.js';
 
 /**
@@ -20,7 +21,7 @@ export interface FaceModule<Rules = unknown, Store extends object = object, Sett
   handlers: object;
   /** the face's own repositories over an executor (none: the face has no tables of its own) */
   store?: (db: Knex) => Store;
-  settings: (config: Config) => Settings;
+  settings: (config: Config, host: HostState) => Settings;
   rules: (deps: FaceDeps<Store, Settings>) => Rules;
   authenticate: Authenticator<Rules>;
   /**
@@ -31,6 +32,12 @@ export interface FaceModule<Rules = unknown, Store extends object = object, Sett
   renderError: FaceErrorRenderer;
   /** pages and middleware the face serves outside its contract, mounted before the validator */
   mount?: (app: Express, mounted: { rules: Rules; kernel: Kernel; cookiePolicy: CookiePolicy }) => void;
+}
+
+/** What the running process knows about itself that a face may read (its settings slice). */
+export interface HostState {
+  /** draining on SIGTERM */
+  serving: Lifecycle;
 }
 
 /** A face module with its types erased, so faces of different shapes share one list. */

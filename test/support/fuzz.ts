@@ -531,6 +531,9 @@ export function unknownRouteRequests(ops: readonly FuzzOperation[]): FuzzRequest
   const faces = [...new Set(ops.map((o) => o.face))];
   return faces.flatMap((face) => {
     const root = faceRoot(ops.filter((o) => o.face === face));
+    // A face with no prefix of its own (ops: /livez, /readyz) owns no unknown paths: those at the
+    // root belong to the platform face, whose base path is `/`, and are fuzzed as its own.
+    if (root === '') return [];
     const request = (kind: string, method: string, target: string, body?: string): FuzzRequest => ({
       operationId: `(${face} unknown route)`,
       face,
@@ -609,6 +612,7 @@ export const ERROR_SHAPES: Record<FaceName, (body: unknown, status: number) => b
   'simple-auth': (b) => isObject(b) && ((b.error === true && typeof b.message === 'string' && typeof b.reason === 'string') || oauth2Shape(b)),
   portal: (b) => isObject(b) && (typeof b.detail === 'string' || (Array.isArray(b.detail) && b.detail.every((d) => isObject(d) && Array.isArray(d.loc) && typeof d.msg === 'string' && typeof d.type === 'string'))),
   wellknown: (b) => isObject(b) && oauth2Shape(b),
+  ops: (b) => isObject(b) && typeof b.status === 'string' && (b.reason === undefined || typeof b.reason === 'string') && onlyKeys(b, ['status', 'reason']),
 };
 
 /** What is wrong with one answer (empty: nothing). */

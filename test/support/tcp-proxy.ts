@@ -12,8 +12,9 @@ export class TcpProxy {
 
   constructor(private readonly targetPort: number, private readonly targetHost = '127.0.0.1') {}
 
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', () => resolve()));
+  /** `port`: a fixed one (a service may be pointed at it before the proxy exists: connections refused) */
+  async start(port = 0): Promise<void> {
+    await new Promise<void>((resolve) => this.#server.listen(port, '127.0.0.1', () => resolve()));
     this.port = (this.#server.address() as { port: number }).port;
   }
 

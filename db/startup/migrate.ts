@@ -1,0 +1,92 @@
+import type { Knex } from 'knex';
+import { dialectOf } from '../connect.js';
+import { migrationSource } from '../migrations/index.js';
+import { withMigrationLock } from './migration-lock.js';
+import { backoffMs, sleep, StartupError, type StartupLog } from './wait.js';
+
+export interface MigrationStatus {
+  applied: string[];
+  pending: string[];
+  /** applied to the database but not part of this build (a newer build migrated it) */
+  unknown: string[];
+}
+
+/** Read-only: knex's own listing would create its bookkeeping tables, racing other starters. */
+export async function migrationStatus(db: Knex): Promise<MigrationStatus> {
+  const known = await migrationSource.getMigrations([]);
+  const applied = (await db.schema.hasTable('knex_migrations')) ? ((await db('knex_migrations').select('name').orderBy('id')) as { name: string }[]).map((r) => r.name) : [];
+  const done = new Set(applied);
+  return { applied, pending: known.filter((name) => !done.has(name)), unknown: applied.filter((name) => !known.includes(name)) };
+}
+
+/**
+ * Applies pending migrations, one migrator at a time however many instances start together. On
+ * MySQL every other starter waits on the migration lock and then finds nothing left to do; a lock
+ * of knex's left by a starter killed mid-migration is released under that lock (nobody else can be
+ * migrating), and the migrations' steps resume where the dead one stopped (db/migrations/steps.ts).
+ * SQLite runs the whole batch in one transaction: a killed migrator leaves nothing behind, and a
+ * second process on the same file waits for the first one's write lock, then retries.
+ */
+export async function migrateSafely(db: Knex, log: StartupLog): Promise<void> {
+  if (dialectOf(db) === 'mysql') return withMigrationLock(db, log, () => applyPending(db, log));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await applyPending(db, log);
+    } catch (error) {
+      if (!sqliteContention(error) || attempt >= 30) throw error;
+      log.info('another process is migrating this SQLite file; waiting for it');
+      await sleep(backoffMs(attempt));
+    }
+  }
+}
+
+/** `GATEHOUSE_MIGRATE_ON_START=false`: serve only once `npm run migrate` has brought the schema up to date. */
+export async function waitForSchema(db: Knex, log: StartupLog, pollMs = 2_000): Promise<void> {
+  let lastLog = 0;
+  for (;;) {
+    const status = await migrationStatus(db);
+    refuseDiverged(status);
+    if (!status.pending.length) return;
+    if (Date.now() - lastLog >= 10_000) {
+      lastLog = Date.now();
+      log.warn(`waiting for the schema: ${status.pending.length} migration(s) pending (${status.pending.join(', ')}); migrations on start are off, run npm run migrate`);
+    }
+    await sleep(pollMs);
+  }
+}
+
+async function applyPending(db: Knex, log: StartupLog): Promise<void> {
+  const status = await migrationStatus(db);
+  refuseDiverged(status);
+  if (status.unknown.length) {
+    // Rolling upgrade: a newer instance migrated first. Migrations only add, so this build still works.
+    log.warn(`the database schema is newer than this build (it has ${status.unknown.join(', ')}); serving with it`);
+    return;
+  }
+  if (!status.pending.length) return;
+  if (dialectOf(db) === 'mysql') await releaseAbandonedKnexLock(db, log);
+  log.info(`migrating: ${status.pending.length} pending (${status.pending.join(', ')})`);
+  // knex looks again inside its own lock: on SQLite another process may have applied them meanwhile.
+  const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
+  log.info(applied.length ? `applied ${applied.length} migration(s)` : 'another instance applied them meanwhile');
+}
+
+function refuseDiverged(status: MigrationStatus): void {
+  if (status.unknown.length && status.pending.length) {
+    throw new StartupError(`the database has migrations this build does not know (${status.unknown.join(', ')}) and lacks some it has (${status.pending.join(', ')}): it was migrated by another branch`);
+  }
+}
+
+/** Only called while holding the migration lock: a set knex lock then belongs to a dead migrator. */
+async function releaseAbandonedKnexLock(db: Knex, log: StartupLog): Promise<void> {
+  if (!(await db.schema.hasTable('knex_migrations_lock'))) return;
+  const locked = await db('knex_migrations_lock').where('is_locked', 1).first();
+  if (!locked) return;
+  log.warn('released a migration lock left by a starter that stopped mid-migration; resuming its migration');
+  await db.migrate.forceFreeMigrationsLock({ migrationSource });
+}
+
+function sqliteContention(error: unknown): boolean {
+  const e = error as { name?: string; code?: string; message?: string };
+  return e.name === 'MigrationLocked' || e.code === 'SQLITE_BUSY' || e.code === 'SQLITE_LOCKED' || /table `?knex_migrations(_lock)?`? already exists/.test(e.message ?? '');
+}
