@@ -7,6 +7,7 @@ import { asGatehouseError, GatehouseError } from '../core/errors.js';
 import type { Services } from '../core/services.js';
 import { bindFace, bindSecurityFirst, type FaceBinding } from './bind.js';
 import { contractFor } from './contract.js';
+import { DOCS_PATHS, mountDocs } from './docs.js';
 import { ERROR_RENDERERS, faceOfPath } from './errors/index.js';
 import type { Logger } from './log.js';
 import { mountPages } from './pages/index.js';
@@ -46,6 +47,7 @@ export function buildApp(options: AppOptions): Express {
   const issueCsrfCookie = csrfCookieIssuer(cookiePolicy);
   app.use(['/login', '/api/v1'], (req, res, next) => (req.path === '/auth/vouch' ? next() : issueCsrfCookie(req, res, next)));
   mountPages(app, services);
+  mountDocs(app, options.faces);
 
   for (const binding of options.faces) bindSecurityFirst(app, binding, { services, cookiePolicy });
   const mountedPaths = new Set(options.faces.flatMap((f) => Object.values(f.routes).map((r) => r.path)));
@@ -60,7 +62,7 @@ export function buildApp(options: AppOptions): Express {
       validateSecurity: false,
       validateApiSpec: false,
       validateFormats: true,
-      ignorePaths: /^\/(healthz|login|ui)(\/|$)/,
+      ignorePaths: (path: string) => /^\/(healthz|login|ui)(\/|$)/.test(path) || DOCS_PATHS.test(path),
     }),
   );
   app.use(requireDeclaredBody, refuseInexactIntegers);
