@@ -56,16 +56,21 @@ const PAGE = `<!doctype html>
 
 /**
  * Mounts the API reference page (/docs, Redoc served from node_modules) and the published
- * contract (/openapi.json, /openapi.yaml) of the mounted faces. Both documents are rendered once
- * at start-up: the contract does not change while the process runs.
+ * contract (/openapi.json, /openapi.yaml) of the mounted faces. Each document is rendered once, on
+ * its first request (the contract does not change while the process runs), not at start-up: the
+ * YAML alone takes a few hundred milliseconds, which every start would pay for nothing.
  */
 export function mountDocs(app: Express, faces: readonly FaceBinding[]): void {
-  const contract = publishedContract(faces);
-  const json = JSON.stringify(contract);
-  const yaml = dump(contract, { noRefs: true, lineWidth: -1 });
-  app.get('/openapi.json', (_req: Request, res: Response) => void res.set('Cache-Control', CONTRACT_CACHE).type('application/json').send(json));
+  let contract: Record<string, unknown> | undefined;
+  const rendered = new Map<string, string>();
+  const serve = (type: string, render: (doc: Record<string, unknown>) => string) => (_req: Request, res: Response) => {
+    contract ??= publishedContract(faces);
+    if (!rendered.has(type)) rendered.set(type, render(contract));
+    res.set('Cache-Control', CONTRACT_CACHE).type(type).send(rendered.get(type));
+  };
+  app.get('/openapi.json', serve('application/json', (doc) => JSON.stringify(doc)));
   // application/yaml: RFC 9512.
-  app.get('/openapi.yaml', (_req: Request, res: Response) => void res.set('Cache-Control', CONTRACT_CACHE).type('application/yaml').send(yaml));
+  app.get('/openapi.yaml', serve('application/yaml', (doc) => dump(doc, { noRefs: true, lineWidth: -1 })));
   // The app's default is no-store (identity answers are personal); a versioned script is not.
   const immutable = (res: Response) => res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
   app.use(ASSETS, express.static(join(redocRoot, 'bundles'), { index: false, setHeaders: immutable }));

@@ -36,7 +36,7 @@ describe('@gatehouse/sdk packed, installed and used from another project', () =>
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('builds and packs one subpath per face, with JavaScript and declarations and nothing of the server', { timeout: 240_000 }, async () => {
+  it('builds and packs one subpath per face, with JavaScript and declarations and nothing of the server', { timeout: 360_000 }, async () => {
     await npm(['run', 'build:sdk'], repoRoot);
     const { stdout } = await npm(['pack', join(repoRoot, 'packages/sdk/dist'), '--pack-destination', scratch, '--json'], repoRoot);
     const [packed] = JSON.parse(stdout) as { name: string; filename: string; files: { path: string }[] }[];
@@ -50,7 +50,7 @@ describe('@gatehouse/sdk packed, installed and used from another project', () =>
     expect(manifest.dependencies).toBeUndefined();
   });
 
-  it('installs from the tarball offline and type-checks a strict program importing every face, and the README examples', { timeout: 240_000 }, async () => {
+  it('installs from the tarball offline and type-checks a strict program importing every face, and the README examples', { timeout: 360_000 }, async () => {
     const project = join(scratch, 'consumer');
     mkdirSync(project);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
