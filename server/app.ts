@@ -9,6 +9,7 @@ import type { Kernel } from '../core/kernel/index.js';
 import type { FaceName } from '../generated/faces.gen.js';
 import { bindFace, bindSecurityFirst } from './bind.js';
 import { contractFor } from './contract.js';
+import { DOCS_PATHS, mountDocs } from './docs.js';
 import { faceOfPath } from './errors/face-of-path.js';
 import { statusOf } from './errors/status.js';
 import type { FaceErrorRenderer } from './errors/types.js';
@@ -51,6 +52,7 @@ export function buildApp(options: AppOptions): Express {
     }
   });
   for (const { module, rules } of options.faces) module.mount?.(app, { rules, kernel, cookiePolicy });
+  mountDocs(app, options.faces.map((f) => f.module));
 
   const bindOptions = { kernel, cookiePolicy };
   for (const face of options.faces) bindSecurityFirst(app, face, bindOptions);
@@ -66,7 +68,7 @@ export function buildApp(options: AppOptions): Express {
       validateSecurity: false,
       validateApiSpec: false,
       validateFormats: true,
-      ignorePaths: /^\/(healthz|login|ui)(\/|$)/,
+      ignorePaths: (path: string) => /^\/(healthz|login|ui)(\/|$)/.test(path) || DOCS_PATHS.test(path),
     }),
   );
   app.use(requireDeclaredBody, refuseInexactIntegers);
