@@ -1,7 +1,7 @@
 import type { BulkRevokeResult } from '../../core/faces/credentials/bulk.js';
 import type { Caller } from '../../core/faces/credentials/caller.js';
 import type { OwnedCredential } from '../../core/faces/credentials/my-credentials.js';
-import type { CredentialRecord } from '../../core/faces/credentials/ports.js';
+import type { CredentialRecord } from '../../core/faces/credentials/model.js';
 import type { ServiceCredentialView } from '../../core/faces/credentials/service-credentials.js';
 import type { Account } from '../../core/kernel/model.js';
 import type { ApiCredentialType, BulkRevokeResponse, GetResponse, GetServiceCredentialsResponse, ListResponseItem, NamespaceAccessType } from '../../generated/credentials/types.gen.js';

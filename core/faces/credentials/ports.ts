@@ -1,34 +1,8 @@
-/** What the credentials face stores, and the storage interface db/ implements for it. */
+/** The storage interface db/ implements for the credentials face. */
 
-export type CredentialFamily = 'user' | 'service' | 'scim';
+import type { CredentialFamily, CredentialRecord, NamespaceRole } from './model.js';
 
-import type { ApiKeyRecord, NamespaceRole } from '../../kernel/model.js';
-
-export type { NamespaceRole };
-
-export interface CredentialRecord extends ApiKeyRecord {
-  id: number;
-  uuid: string;
-  name: string;
-  namespace: string;
-  family: CredentialFamily;
-  type: string;
-  /** the account whose authority the credential carries (the service account for service credentials) */
-  accountId: number;
-  enabled: boolean;
-  createdAt: Date;
-  updatedAt: Date;
-  expiresAt: Date;
-  revokedAt: Date | null;
-  createdBy: string | null;
-  digest: string | null;
-  certificateSerial: string | null;
-  virtualK8sName: string | null;
-  virtualK8sNamespace: string | null;
-  siteName: string | null;
-  namespaceRoles: NamespaceRole[];
-  userGroupNames: string[];
-}
+export type { CredentialFamily, CredentialRecord, NamespaceRole };
 
 export interface NewCredential {
   uuid: string;
