@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Store } from '../core/ports.js';
-import { translateDbError, translated } from './errors.js';
+import { translateDbError, translated as translatedRepository, withConflictRetry } from './errors.js';
 import { KnexAccountRepository } from './repositories/accounts.js';
 import { KnexIdTokenUseRepository } from './repositories/id-token-uses.js';
 import { KnexAuditRepository, KnexLoginAttemptRepository, KnexMailOutboxRepository } from './repositories/records.js';
@@ -15,6 +15,10 @@ import { KnexOneTimeTokenRepository, KnexStipulationRepository } from './reposit
 
 /** The core's Store over a Knex executor (the pool, or a transaction: both are a Knex). */
 export function createStore(db: Knex): Store {
+  // Outside a transaction every repository call is its own unit of work and is retried on a
+  // conflict; inside one, the transaction below is (InnoDB and Galera roll all of it back).
+  const autocommit = !db.isTransaction;
+  const translated = <T extends object>(repository: T) => translatedRepository(repository, { retryConflicts: autocommit });
   return {
     accounts: translated(new KnexAccountRepository(db)),
     sessions: translated(new KnexSessionRepository(db)),
@@ -33,8 +37,11 @@ export function createStore(db: Knex): Store {
     idTokenUses: translated(new KnexIdTokenUseRepository(db)),
     portal: translated(new KnexPortalRepository(db)),
     async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
+      const run = () => db.transaction((trx) => work(createStore(trx)));
+      if (autocommit) return withConflictRetry('transaction', run);
+      // Nested: a savepoint. A conflict has rolled back the outer transaction too; that one re-runs.
       try {
-        return await db.transaction((trx) => work(createStore(trx)));
+        return await run();
       } catch (error) {
         throw translateDbError(error);
       }
