@@ -23,6 +23,7 @@ export const SETTINGS = [
   { key: 'database.sqlitePath', env: 'GATEHOUSE_SQLITE_PATH', type: 'string', default: 'data/gatehouse.sqlite', doc: 'SQLite file used when no DATABASE_URL is set.' },
   { key: 'database.poolMax', env: 'GATEHOUSE_DB_POOL_MAX', type: 'int', default: 10, min: 1, max: 200, doc: 'Connections per instance (MySQL).' },
   { key: 'database.acquireTimeoutMs', env: 'GATEHOUSE_DB_ACQUIRE_TIMEOUT_MS', type: 'int', default: 3000, min: 100, max: 60000, doc: 'How long a request waits for a connection before answering 503.' },
+  { key: 'database.statementTimeoutMs', env: 'GATEHOUSE_DB_STATEMENT_TIMEOUT_MS', type: 'int', default: 5000, min: 100, max: 600000, doc: 'Longest a statement may run or wait for a lock (MySQL/MariaDB) before it is stopped and the request answers 503.' },
   { key: 'security.masterKey', env: 'GATEHOUSE_MASTER_KEY', type: 'secret', doc: '32 bytes, base64: encrypts TOTP secrets and private keys at rest. Required with DATABASE_URL; with SQLite a key file beside the database is created.' },
   { key: 'security.bcryptCost', env: 'GATEHOUSE_BCRYPT_COST', type: 'int', default: 10, min: 4, max: 15, doc: 'bcrypt cost for new password hashes.' },
   { key: 'cookies.secure', env: 'GATEHOUSE_COOKIE_SECURE', type: 'string', default: 'auto', doc: '`auto` (Secure when the request came over HTTPS), `true` or `false`.' },

@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
+import { withMigrationLease } from './migration-lease.js';
 import { migrationSource } from './migrations/index.js';
+import { sessionSetup } from './session-settings.js';
 
 /** Where knex's own warnings go (pool errors while the database is down, deprecations). */
 export interface DatabaseLog {
@@ -14,6 +16,8 @@ export interface DatabaseOptions {
   sqlitePath: string;
   poolMax: number;
   acquireTimeoutMs: number;
+  /** MySQL/MariaDB: longest a statement may run or wait for a lock (session settings of each connection) */
+  statementTimeoutMs?: number | undefined;
   log?: DatabaseLog | undefined;
 }
 
@@ -46,7 +50,7 @@ export function openDatabase(options: DatabaseOptions): Knex {
         connectTimeout: Math.min(options.acquireTimeoutMs, 10_000),
         enableKeepAlive: true,
       } as Knex.MySql2ConnectionConfig & { uri: string },
-      pool: { min: 0, max: options.poolMax, idleTimeoutMillis: 30_000 },
+      pool: { min: 0, max: options.poolMax, idleTimeoutMillis: 30_000, ...(options.statementTimeoutMs ? { afterCreate: sessionSetup(options.statementTimeoutMs) } : {}) },
       acquireConnectionTimeout: options.acquireTimeoutMs,
       log,
     });
@@ -72,5 +76,7 @@ export function openDatabase(options: DatabaseOptions): Knex {
 }
 
 export async function migrateToLatest(db: Knex): Promise<void> {
-  await db.migrate.latest({ migrationSource });
+  // Several instances may start at once on one MySQL/MariaDB (or Galera) database: one at a time.
+  if (dialectOf(db) === 'mysql') await withMigrationLease(db, () => db.migrate.latest({ migrationSource }));
+  else await db.migrate.latest({ migrationSource });
 }
