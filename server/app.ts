@@ -18,6 +18,8 @@ export interface AppOptions {
   logger: Logger;
   /** validate every response against the contract (tests); a violation becomes a logged 500 */
   validateResponses: boolean;
+  /** why the store cannot serve now (db/health.ts), for /healthz; without it a round trip decides */
+  storeReadiness?: () => Promise<string | undefined>;
 }
 
 export function buildApp(options: AppOptions): Express {
@@ -35,7 +37,9 @@ export function buildApp(options: AppOptions): Express {
 
   app.get('/healthz', async (_req, res, next) => {
     try {
-      await services.store.ping();
+      const reason = options.storeReadiness ? await options.storeReadiness() : void (await services.store.ping());
+      // A load balancer must stop sending traffic here (e.g. a Galera node without quorum).
+      if (reason) return void res.status(503).set('Retry-After', '5').json({ status: 'unavailable', reason });
       res.json({ status: 'ok' });
     } catch (error) {
       next(error);

@@ -7,6 +7,7 @@ import { SecretBox } from '../core/crypto.js';
 import type { Mailer } from '../core/mail.js';
 import { createServices, type Services } from '../core/services.js';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
+import { storeReadiness } from '../db/health.js';
 import { createStore } from '../db/store.js';
 import { buildApp } from './app.js';
 import { mountedFaces } from './faces.js';
@@ -44,7 +45,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const services = createServices({ store, clock, config, box, mailer, onMailError: (error) => logger.error('mail not sent', { error }) });
   // Fail at start-up, not on the first token request: a wrong master key cannot open the keys.
   await services.oauth2.keys.keys();
-  const app = buildApp({ services, faces: mountedFaces(config), logger, validateResponses: options.validateResponses ?? false });
+  const app = buildApp({ services, faces: mountedFaces(config), logger, validateResponses: options.validateResponses ?? false, storeReadiness: () => storeReadiness(db) });
   let server: Server | undefined;
   return {
     app,
