@@ -1,5 +1,6 @@
 import { GatehouseError, isGatehouseError } from '../core/errors.js';
-import { conflictRetryDelayMs, countRetry, MAX_CONFLICT_RETRIES } from './retry.js';
+import pRetry from 'p-retry';
+import { CONFLICT_BACKOFF, countRetry, MAX_CONFLICT_RETRIES } from './retry.js';
 
 /** Errors that mean "the database cannot be reached right now": answered 503, never 401 or 200. */
 const UNAVAILABLE_CODES = new Set([
@@ -97,26 +98,30 @@ export function translateDbError(error: unknown): GatehouseError {
 
 /**
  * Runs `work`; on a deadlock or certification failure runs it again (at most
- * MAX_CONFLICT_RETRIES times, with jittered backoff) before the error is translated. Only for work
- * that starts from scratch each time: a whole transaction, or a statement outside one.
+ * MAX_CONFLICT_RETRIES times, with jittered exponential backoff, by p-retry) before the error is
+ * translated. Only for work that starts from scratch each time: a whole transaction, or a
+ * statement outside one.
  */
 export async function withConflictRetry<T>(kind: 'transaction' | 'statement', work: () => Promise<T>): Promise<T> {
-  for (let retry = 0; ; retry++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (!isRetryableConflict(error)) throw translateDbError(error);
-      if (retry >= MAX_CONFLICT_RETRIES) {
-        countRetry('exhausted');
-        throw new GatehouseError('unavailable', {
-          cause: error,
-          retryAfterSeconds: 1,
-          logDetail: `write conflict persisted through ${MAX_CONFLICT_RETRIES} retries (deadlock or Galera certification failure)`,
-        });
-      }
-      countRetry(kind);
-      await new Promise((resolve) => setTimeout(resolve, conflictRetryDelayMs(retry)));
-    }
+  try {
+    return await pRetry(() => work(), {
+      ...CONFLICT_BACKOFF,
+      retries: MAX_CONFLICT_RETRIES,
+      // Asked only while retries are left: a yes here is one more run.
+      shouldRetry: ({ error }) => {
+        if (!isRetryableConflict(error)) return false;
+        countRetry(kind);
+        return true;
+      },
+    });
+  } catch (error) {
+    if (!isRetryableConflict(error)) throw translateDbError(error);
+    countRetry('exhausted');
+    throw new GatehouseError('unavailable', {
+      cause: error,
+      retryAfterSeconds: 1,
+      logDetail: `write conflict persisted through ${MAX_CONFLICT_RETRIES} retries (deadlock or Galera certification failure)`,
+    });
   }
 }
 

@@ -2,17 +2,11 @@
  * How often work is re-run after a deadlock or a Galera certification failure, and how long to
  * wait in between. Galera aborts the later of two transactions that wrote the same row on
  * different nodes at commit time (error 1213); nothing of it was applied, so the whole unit of work
- * is run again. The backoff is "full jitter" (a random delay up to an exponentially growing cap), so
- * the losers of one collision do not collide again in lockstep.
+ * is run again. The waits grow 10-20, 20-40, 40-80, 80-160 ms: randomised, so the losers of one
+ * collision do not collide again in lockstep, and short, because the winner has already committed.
  */
 export const MAX_CONFLICT_RETRIES = 4;
-const BASE_DELAY_MS = 10;
-const MAX_DELAY_MS = 200;
-
-export function conflictRetryDelayMs(retry: number): number {
-  const cap = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (retry + 1));
-  return Math.random() * cap;
-}
+export const CONFLICT_BACKOFF = { minTimeout: 10, factor: 2, maxTimeout: 200, randomize: true } as const;
 
 /** Process-wide counts, for tests and the metrics endpoint. */
 export interface ConflictRetryCounts {
