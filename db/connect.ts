@@ -50,7 +50,7 @@ export function openDatabase(options: DatabaseOptions): Knex {
         connectTimeout: Math.min(options.acquireTimeoutMs, 10_000),
         enableKeepAlive: true,
       } as Knex.MySql2ConnectionConfig & { uri: string },
-      pool: { min: 0, max: options.poolMax, idleTimeoutMillis: 30_000, ...(options.statementTimeoutMs ? { afterCreate: sessionSetup(options.statementTimeoutMs) } : {}) },
+      pool: { min: 0, max: options.poolMax, idleTimeoutMillis: 30_000, afterCreate: sessionSetup(options.statementTimeoutMs) },
       acquireConnectionTimeout: options.acquireTimeoutMs,
       log,
     });
@@ -76,7 +76,24 @@ export function openDatabase(options: DatabaseOptions): Knex {
 }
 
 export async function migrateToLatest(db: Knex): Promise<void> {
+  if (dialectOf(db) === 'sqlite') {
+    await db.migrate.latest({ migrationSource });
+    return;
+  }
   // Several instances may start at once on one MySQL/MariaDB (or Galera) database: one at a time.
-  if (dialectOf(db) === 'mysql') await withMigrationLease(db, () => db.migrate.latest({ migrationSource }));
-  else await db.migrate.latest({ migrationSource });
+  const migrator = migrationPool(db);
+  try {
+    await withMigrationLease(migrator, () => migrator.migrate.latest({ migrationSource }));
+  } finally {
+    await migrator.destroy();
+  }
+}
+
+/**
+ * A small pool beside `db` without the statement timeout: migrations are not requests, and DDL on
+ * a large table may run for minutes (MariaDB stops DDL at max_statement_time too).
+ */
+export function migrationPool(db: Knex): Knex {
+  const config = db.client.config as Knex.Config;
+  return knexFactory({ ...config, pool: { min: 0, max: 2, afterCreate: sessionSetup(undefined) } });
 }

@@ -10,8 +10,9 @@ function query(connection: RawConnection, sql: string): Promise<Record<string, s
 }
 
 /**
- * The session settings every new MySQL/MariaDB connection gets, so a locked table or a runaway
- * query holds a request for `statementTimeoutMs` at most instead of as long as the lock lasts:
+ * The session settings every new MySQL/MariaDB connection gets. With a `statementTimeoutMs`, a
+ * locked table or a runaway query holds a request for that long at most instead of as long as the
+ * lock lasts:
  * - MariaDB: `max_statement_time` (seconds, any statement; error 1969);
  * - MySQL: `max_execution_time` (milliseconds, SELECT only; error 3024);
  * - both: `innodb_lock_wait_timeout` (row locks, error 1205) and `lock_wait_timeout` (metadata
@@ -20,25 +21,24 @@ function query(connection: RawConnection, sql: string): Promise<Record<string, s
  * write the cluster committed before it: a token issued through one node is found by the next
  * request on any other node (without it, replication is asynchronous for readers).
  */
-export function sessionSetup(statementTimeoutMs: number) {
-  const lockSeconds = Math.max(1, Math.ceil(statementTimeoutMs / 1000));
+export function sessionSetup(statementTimeoutMs: number | undefined) {
   return (connection: RawConnection, done: Done): void => {
-    configure(connection, statementTimeoutMs, lockSeconds).then(
+    configure(connection, statementTimeoutMs).then(
       () => done(null, connection),
       (error: unknown) => done(error as Error, connection),
     );
   };
 }
 
-async function configure(connection: RawConnection, statementTimeoutMs: number, lockSeconds: number): Promise<void> {
+async function configure(connection: RawConnection, statementTimeoutMs: number | undefined): Promise<void> {
   const variables = Object.fromEntries(
     (await query(connection, "SHOW VARIABLES WHERE Variable_name IN ('version', 'wsrep_on')")).map((row) => [row.Variable_name, row.Value]),
   );
-  const locks = `innodb_lock_wait_timeout = ${lockSeconds}, lock_wait_timeout = ${lockSeconds}`;
-  if (/mariadb/i.test(variables.version ?? '')) {
-    await query(connection, `SET SESSION max_statement_time = ${statementTimeoutMs / 1000}, ${locks}`);
-    if (variables.wsrep_on === 'ON') await query(connection, 'SET SESSION wsrep_sync_wait = 1');
-  } else {
-    await query(connection, `SET SESSION max_execution_time = ${statementTimeoutMs}, ${locks}`);
+  const mariadb = /mariadb/i.test(variables.version ?? '');
+  if (statementTimeoutMs) {
+    const lockSeconds = Math.max(1, Math.ceil(statementTimeoutMs / 1000));
+    const statement = mariadb ? `max_statement_time = ${statementTimeoutMs / 1000}` : `max_execution_time = ${statementTimeoutMs}`;
+    await query(connection, `SET SESSION ${statement}, innodb_lock_wait_timeout = ${lockSeconds}, lock_wait_timeout = ${lockSeconds}`);
   }
+  if (mariadb && variables.wsrep_on === 'ON') await query(connection, 'SET SESSION wsrep_sync_wait = 1');
 }

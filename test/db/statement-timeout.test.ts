@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import knexFactory, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as sa from '../../generated/simple-auth/sdk.gen.js';
-import { openDatabase } from '../../db/connect.js';
+import { migrationPool, openDatabase } from '../../db/connect.js';
 import { createStore } from '../../db/store.js';
 import { createMigratedStore, type TestDatabase } from '../support/databases.js';
 import { startGatehouse, type TestGatehouse } from '../support/gatehouse.js';
@@ -36,6 +36,14 @@ describe('statement timeout on MariaDB', () => {
     const [[row]] = (await limited.raw('SELECT @@max_statement_time AS statement, @@innodb_lock_wait_timeout AS row_lock, @@lock_wait_timeout AS metadata_lock')) as [Record<string, unknown>[]];
     expect(Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)]))).toEqual({ statement: 1, row_lock: 1, metadata_lock: 1 });
     await expect(limited.raw('SELECT SLEEP(3)')).rejects.toMatchObject({ errno: 1969 });
+    // Migrations run beside the pool, unlimited: DDL on a large table may take minutes.
+    const migrator = migrationPool(limited);
+    try {
+      const [[unlimited]] = (await migrator.raw('SELECT @@max_statement_time AS statement')) as [Record<string, unknown>[]];
+      expect(Number(unlimited!.statement)).toBe(0);
+    } finally {
+      await migrator.destroy();
+    }
   });
 
   it('answers a repository call that waits on a held row lock as unavailable', async () => {
