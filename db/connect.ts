@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
+import { sessionSetup } from './session-settings.js';
 import { migrateSafely } from './startup/migrate.js';
 
 /** Where knex's own warnings go (pool errors while the database is down, deprecations). */
@@ -14,6 +15,8 @@ export interface DatabaseOptions {
   sqlitePath: string;
   poolMax: number;
   acquireTimeoutMs: number;
+  /** MySQL/MariaDB: longest a statement may run or wait for a lock (session settings of each connection) */
+  statementTimeoutMs?: number | undefined;
   log?: DatabaseLog | undefined;
 }
 
@@ -48,7 +51,7 @@ export function openDatabase(options: DatabaseOptions): Knex {
         connectTimeout: Math.min(options.acquireTimeoutMs, 10_000),
         enableKeepAlive: true,
       } as Knex.MySql2ConnectionConfig & { uri: string },
-      pool: { min: 0, max: options.poolMax, idleTimeoutMillis: 30_000 },
+      pool: { min: 0, max: options.poolMax, idleTimeoutMillis: 30_000, afterCreate: sessionSetup(options.statementTimeoutMs) },
       acquireConnectionTimeout: options.acquireTimeoutMs,
       log,
     });
@@ -76,4 +79,13 @@ export function openDatabase(options: DatabaseOptions): Knex {
 /** Applies pending migrations safely beside other starters (db/startup/migrate.ts), quietly. */
 export async function migrateToLatest(db: Knex): Promise<void> {
   await migrateSafely(db, { info: () => undefined, warn: () => undefined });
+}
+
+/**
+ * A small pool beside `db` without the statement timeout: migrations are not requests, and DDL on
+ * a large table may run for minutes (MariaDB stops DDL at max_statement_time too).
+ */
+export function migrationPool(db: Knex): Knex {
+  const config = db.client.config as Knex.Config;
+  return knexFactory({ ...config, pool: { min: 0, max: 2, afterCreate: sessionSetup(undefined) } });
 }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { KernelStore, TxHandle } from '../core/kernel/ports.js';
-import { translateDbError, translated } from './errors.js';
+import { translateDbError, translated as translatedRepository, withConflictRetry } from './errors.js';
+import { storeReadiness } from './health.js';
 import { KnexAccountRepository } from './repositories/accounts.js';
 import { KnexCredentialRepository } from './repositories/credentials.js';
 import { KnexDirectoryRepository } from './repositories/directory.js';
@@ -22,16 +23,28 @@ export function executorOf(tx: TxHandle): Knex {
  * wrapped so driver errors leave them already translated.
  */
 export function faceStore<S extends object>(db: Knex, create: (executor: Knex) => S): { store: S; within(tx: TxHandle): S } {
-  const build = (executor: Knex) => translatedEach(create(executor));
+  const build = (executor: Knex) => translatedEach(executor, create(executor));
   return { store: build(db), within: (tx) => build(executorOf(tx)) };
 }
 
-function translatedEach<S extends object>(store: S): S {
+function translatedEach<S extends object>(executor: Knex, store: S): S {
+  const translated = translatorFor(executor);
   return Object.fromEntries(Object.entries(store).map(([name, repository]) => [name, translated(repository as object)])) as S;
+}
+
+/**
+ * Outside a transaction every repository call is its own unit of work and is re-run on a
+ * deadlock or certification conflict (Galera); inside one, the whole transaction is re-run instead
+ * (InnoDB and Galera roll all of it back).
+ */
+function translatorFor(executor: Knex) {
+  const autocommit = !executor.isTransaction;
+  return <T extends object>(repository: T) => translatedRepository(repository, { retryConflicts: autocommit });
 }
 
 /** The kernel's KernelStore over a Knex executor (the pool, or a transaction). */
 export function createKernelStore(db: Knex): KernelStore {
+  const translated = translatorFor(db);
   return {
     accounts: translated(new KnexAccountRepository(db)),
     sessions: translated(new KnexSessionRepository(db)),
@@ -48,8 +61,11 @@ export function createKernelStore(db: Knex): KernelStore {
     // API credentials are the credentials face's table; the kernel reads them to authenticate callers.
     apiKeys: translated(new KnexCredentialRepository(db)),
     async transaction<T>(work: (store: KernelStore, tx: TxHandle) => Promise<T>): Promise<T> {
+      const run = () => db.transaction((trx) => work(createKernelStore(trx), trx as unknown as TxHandle));
+      if (!db.isTransaction) return withConflictRetry('transaction', run);
+      // Nested: a savepoint. A conflict has rolled back the outer transaction too; that one re-runs.
       try {
-        return await db.transaction((trx) => work(createKernelStore(trx), trx as unknown as TxHandle));
+        return await run();
       } catch (error) {
         throw translateDbError(error);
       }
@@ -61,5 +77,6 @@ export function createKernelStore(db: Knex): KernelStore {
         throw translateDbError(error);
       }
     },
+    readiness: () => storeReadiness(db),
   };
 }

@@ -45,7 +45,9 @@ export function buildApp(options: AppOptions): Express {
 
   app.get('/healthz', async (_req, res, next) => {
     try {
-      await kernel.ping();
+      const reason = await kernel.readiness();
+      // A load balancer must stop sending traffic here (e.g. a Galera node without quorum).
+      if (reason) return void res.status(503).set('Retry-After', '5').json({ status: 'unavailable', reason });
       res.json({ status: 'ok' });
     } catch (error) {
       next(error);

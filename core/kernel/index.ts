@@ -65,6 +65,8 @@ export interface Kernel {
   transaction<T>(work: (unit: KernelUnit, tx: TxHandle) => Promise<T>): Promise<T>;
   /** a cheap round trip to the store */
   ping(): Promise<void>;
+  /** why this instance's store cannot serve requests now, or undefined (readiness probes) */
+  readiness(): Promise<string | undefined>;
 }
 
 /** Assembles the kernel once per process; constructing it validates the OAuth2 client registry. */
@@ -98,5 +100,6 @@ export function createKernel(deps: KernelDeps): Kernel {
     rateLimiter: (settings) => new RateLimiter(() => store.rateLimits, clock, settings),
     transaction: (work) => store.transaction((tx, handle) => work(new KernelUnit(tx, clock, auditor), handle)),
     ping: () => store.ping(),
+    readiness: () => store.readiness(),
   };
 }

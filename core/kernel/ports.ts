@@ -196,4 +196,6 @@ export interface KernelStore {
   transaction<T>(work: (store: KernelStore, tx: TxHandle) => Promise<T>): Promise<T>;
   /** cheap round trip, for the health check */
   ping(): Promise<void>;
+  /** why the store cannot serve requests now (unreachable, a Galera node out of the primary component), or undefined */
+  readiness(): Promise<string | undefined>;
 }

@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import * as identity from './20261123050000_identity.js';
 import * as oauth2 from './20261123060000_oauth2.js';
 import * as credentials from './20261202110000_credentials.js';
+import * as counterShards from './20261203120000_counter_shards.js';
+import * as rateLimitHits from './20261203120100_rate_limit_hits.js';
 import * as platform from './20261202000000_platform.js';
 import * as portal from './20261202100000_portal.js';
 import * as rateLimits from './20261202010000_rate_limits.js';
@@ -20,6 +22,8 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261202043000_upstream_id_token_uses': upstreamIdTokenUses,
   '20261202100000_portal': portal,
   '20261202110000_credentials': credentials,
+  '20261203120000_counter_shards': counterShards,
+  '20261203120100_rate_limit_hits': rateLimitHits,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
 import type {
-  CounterRepository,
   NewOidcLoginFlow,
   OidcLoginFlow,
   OidcProviderRecord,
@@ -139,23 +138,5 @@ export class KnexOidcRepository implements OidcRepository {
 
   async consumeFlow(id: number, at: Date): Promise<boolean> {
     return (await this.db('oidc_login_flows').where({ id }).whereNull('used_at').update({ used_at: at })) === 1;
-  }
-}
-
-export class KnexCounterRepository implements CounterRepository {
-  constructor(private readonly db: Knex) {}
-
-  async increment(name: string, by = 1): Promise<void> {
-    if ((await this.db('counters').where({ name }).increment('value', by)) > 0) return;
-    // First use of the counter: create it (a concurrent creator wins harmlessly), then count.
-    await this.db('counters').insert({ name, value: 0 }).onConflict('name').ignore();
-    await this.db('counters').where({ name }).increment('value', by);
-  }
-
-  async read(names: readonly string[]): Promise<Record<string, number>> {
-    const rows = await this.db('counters').whereIn('name', [...names]);
-    const values: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
-    for (const row of rows) values[row.name] = Number(row.value);
-    return values;
   }
 }

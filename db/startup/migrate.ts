@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { dialectOf } from '../connect.js';
+import { dialectOf, migrationPool } from '../connect.js';
 import { migrationSource } from '../migrations/index.js';
 import { withMigrationLock } from './migration-lock.js';
 import { backoffMs, sleep, StartupError, type StartupLog } from './wait.js';
@@ -28,7 +28,15 @@ export async function migrationStatus(db: Knex): Promise<MigrationStatus> {
  * second process on the same file waits for the first one's write lock, then retries.
  */
 export async function migrateSafely(db: Knex, log: StartupLog): Promise<void> {
-  if (dialectOf(db) === 'mysql') return withMigrationLock(db, log, () => applyPending(db, log));
+  if (dialectOf(db) === 'mysql') {
+    // Migrations run on a pool of their own without the requests' statement timeout (DDL is slow).
+    const migrator = migrationPool(db);
+    try {
+      return await withMigrationLock(migrator, log, () => applyPending(migrator, log));
+    } finally {
+      await migrator.destroy();
+    }
+  }
   for (let attempt = 1; ; attempt++) {
     try {
       return await applyPending(db, log);

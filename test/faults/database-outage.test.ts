@@ -58,6 +58,9 @@ describe('database outage on MariaDB', () => {
     expect(login.response.status).toBe(503);
     const body = JSON.stringify(login.error);
     expect(body).not.toMatch(/ECONN|Knex|mysql|select|stack/i);
+    // A load balancer's health check sees it too.
+    const health = await fetch(`${gh.url}/healthz`);
+    expect([health.status, health.headers.get('retry-after'), await health.json()]).toEqual([503, '5', { status: 'unavailable', reason: 'the database does not answer' }]);
 
     // A bearer token cannot be checked without the database: 503, not 401 (a client would drop a good token).
     const stats = must(await platform.getWebSessionStats({ client: platformCaller(gh, { token: adminToken }).client }));
@@ -72,6 +75,7 @@ describe('database outage on MariaDB', () => {
 
     proxy.up();
     await expect.poll(async () => must(await sa.getAccount({ client: user.client })).response.status, { timeout: 10_000, interval: 200 }).toBe(200);
+    expect(await (await fetch(`${gh.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const again = must(await sa.createSession({ client: (await simpleAuthCaller(gh)).client, body: { username: 'dora', password: 'dora-password' } }));
     expect(again.response.status).toBe(200);
     expect(must(await platform.getWebSessionStats({ client: platformCaller(gh, { token: adminToken }).client })).response.status).toBe(200);

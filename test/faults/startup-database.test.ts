@@ -57,15 +57,15 @@ describe('start-up and the database', { timeout: 120_000 }, () => {
     const env = { DATABASE_URL: target.url!, GATEHOUSE_MIGRATE_ON_START: 'false' };
     const pending = await spawn({ script: 'migrate', args: ['status'], env });
     expect(await pending.exited).toBe(1);
-    expect(pending.lines.filter((l) => !l.startsWith('{'))).toEqual([...(await migrationSource.getMigrations([])).map((name) => `pending  ${name}`), '7 pending: run npm run migrate']);
+    expect(pending.lines.filter((l) => !l.startsWith('{'))).toEqual([...(await migrationSource.getMigrations([])).map((name) => `pending  ${name}`), `${(await migrationSource.getMigrations([])).length} pending: run npm run migrate`]);
 
     const gh = await spawn({ env });
-    await gh.waitForLine(/waiting for the schema: 7 migration\(s\) pending/);
+    await gh.waitForLine(new RegExp(`waiting for the schema: ${(await migrationSource.getMigrations([])).length} migration\\(s\\) pending`));
     expect((await fetch(`${gh.url}/livez`).catch(() => undefined))?.status).toBeUndefined();
 
     const migrate = await spawn({ script: 'migrate', env });
     expect(await migrate.exited).toBe(0);
-    expect(migrate.lines).toContain('schema up to date: 7 migration(s) applied');
+    expect(migrate.lines).toContain(`schema up to date: ${(await migrationSource.getMigrations([])).length} migration(s) applied`);
     await gh.waitForReady();
     expect(await appliedMigrations(target.db)).toEqual(await migrationSource.getMigrations([]));
 

@@ -13,3 +13,11 @@ export async function auditMessages(db: Knex, accountId: number): Promise<string
 export async function accountRow(db: Knex, username: string): Promise<Record<string, unknown> | undefined> {
   return db('accounts').where({ username }).first();
 }
+
+/** Requests counted per rate-limit window, oldest window first: [bucket, hits]. */
+export async function rateLimitWindows(db: Knex, bucket?: string): Promise<[string, number][]> {
+  const query = db('rate_limit_hits').select('bucket', 'window_start').count({ hits: '*' }).groupBy('bucket', 'window_start').orderBy('window_start');
+  if (bucket) query.where({ bucket });
+  const counted = (await query) as unknown as { bucket: string; hits: string | number }[];
+  return counted.map((r) => [r.bucket, Number(r.hits)]);
+}

@@ -25,12 +25,9 @@ export function createOpsRules({ kernel, settings }: FaceDeps<object, OpsSetting
   return {
     async notReady() {
       if (settings.lifecycle.draining) return 'draining';
-      try {
-        await kernel.ping();
-        return undefined;
-      } catch {
-        return 'store_unreachable';
-      }
+      // The kernel's readiness knows more than a round trip: a Galera node without quorum answers
+      // `SELECT 1` and refuses everything else.
+      return (await kernel.readiness()) ? 'store_unreachable' : undefined;
     },
   };
 }

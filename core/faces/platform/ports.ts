@@ -64,7 +64,7 @@ export interface OidcRepository {
 }
 
 export interface CounterRepository {
-  /** one `UPDATE counters SET value = value + n` (inserting the row first if needed) */
+  /** adds n in one statement; parallel increments from any instance all count (no shared hot row) */
   increment(name: string, by?: number): Promise<void>;
   read(names: readonly string[]): Promise<Record<string, number>>;
 }

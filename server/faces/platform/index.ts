@@ -1,5 +1,6 @@
 import { createPlatformRules, type PlatformStore } from '../../../core/faces/platform/index.js';
-import { KnexCounterRepository, KnexOidcRepository, KnexSetupRepository } from '../../../db/repositories/platform.js';
+import { KnexCounterRepository } from '../../../db/repositories/counters.js';
+import { KnexOidcRepository, KnexSetupRepository } from '../../../db/repositories/platform.js';
 import { routes } from '../../../generated/platform/routes.gen.js';
 import { platformHandlers } from '../../../handlers/platform/index.js';
 import { mountUiPages } from '../../pages/ui.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as cred from '../../../generated/credentials/sdk.gen.js';
 import * as platform from '../../../generated/platform/sdk.gen.js';
 import { DATABASES } from '../../support/databases.js';
-import { rows } from '../../support/db-assert.js';
+import { rateLimitWindows } from '../../support/db-assert.js';
 import { startGatehouse, type TestGatehouse } from '../../support/gatehouse.js';
 import { as, createCredentialsUsers, credentialsCaller, reasonOf } from '../../support/credentials.js';
 import { platformCaller } from '../../support/platform.js';
@@ -43,7 +43,7 @@ describe.each(DATABASES)('credentials across faces, and the request-rate limit, 
     expect(limited.response.headers.get('retry-after')).toBe('59');
     expect(limited.error).toMatchObject({ code: 8, details: expect.arrayContaining([{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retry_delay: '59s' }]) });
     expect(reasonOf(limited.error)).toBe('THROTTLED');
-    const windows = await rows(gh.runtime.db, 'rate_limit_windows', { bucket: 'credentials:127.0.0.1' }, 'window_start');
-    expect(Number(windows.at(-1)!.hits)).toBe(13);
+    const windows = await rateLimitWindows(gh.runtime.db, 'credentials:127.0.0.1');
+    expect(windows.at(-1)).toEqual(['credentials:127.0.0.1', 13]);
   });
 });
