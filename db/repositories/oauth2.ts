@@ -83,8 +83,9 @@ export class KnexOAuth2Repository implements OAuth2Repository {
     return toGrant({ ...row, id: Number(id) });
   }
 
+  /** One INSERT; the row is built from what was written and the id it got (no read back). */
   async insertToken(token: NewOAuth2Token): Promise<OAuth2Token> {
-    await this.db('oauth2_tokens').insert({
+    const row = {
       grant_id: token.grantId,
       type: token.type,
       token_hash: token.tokenHash,
@@ -99,10 +100,10 @@ export class KnexOAuth2Repository implements OAuth2Repository {
       code_challenge: token.codeChallenge ?? null,
       nonce: token.nonce ?? null,
       jti: token.jti ?? null,
-    });
-    const found = await this.findToken(token.type, token.tokenHash);
-    if (!found) throw new Error('inserted token not found');
-    return found;
+    };
+    const [id] = await this.db('oauth2_tokens').insert(row);
+    // A token is inserted into a live grant (just created, or the one being rotated in this transaction).
+    return toToken({ ...row, id: Number(id), grant_revoked_at: null } as DbTokenRow);
   }
 
   async findToken(type: OAuth2TokenType, tokenHash: string): Promise<OAuth2Token | undefined> {
