@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { SecretBox } from '../crypto.js';
 import { NO_TELEMETRY, type Telemetry } from '../telemetry.js';
+import { AccountAdministration } from './account-admin.js';
 import { AccountService } from './accounts.js';
 import { ApiKeyService } from './api-keys.js';
 import { Auditor, AuditTrail } from './audit.js';
@@ -41,6 +42,8 @@ export interface Kernel {
   /** seals secrets a face must read back (upstream client secrets, the credential CA's key) */
   readonly secrets: SecretBox;
   readonly accounts: AccountService;
+  /** search, create, change, deactivate and delete accounts (the admin and SCIM faces) */
+  readonly accountAdmin: AccountAdministration;
   readonly login: LoginService;
   readonly sessions: SessionService;
   readonly totp: TotpService;
@@ -79,6 +82,7 @@ export function createKernel(deps: KernelDeps): Kernel {
   const throttle = new LoginThrottle(clock, config.login, store.loginAttempts);
   const login = new LoginService(store, passwords, throttle, totp, auditor, deps.telemetry ?? NO_TELEMETRY);
   const oauth2 = new OAuth2Service({ store, clock, config, box, auditor, login });
+  const roles: ReadonlySet<string> = new Set(['admin', 'viewer', ...Object.keys(config.mgmt.okta.mapRoles)]);
   return {
     clock,
     secrets: box,
@@ -92,11 +96,12 @@ export function createKernel(deps: KernelDeps): Kernel {
     oauth2,
     apiKeys: new ApiKeyService(store, clock),
     directory: new DirectoryService(store, clock, audit),
+    accountAdmin: new AccountAdministration(store, clock, passwords, audit, config.accounts, roles),
     upstream: new UpstreamAccounts(store, clock, auditor, config.accounts),
     throttle,
     audit,
     mail: new MailQueue(deps.mailer, deps.onMailError),
-    roles: new Set(['admin', 'viewer', ...Object.keys(config.mgmt.okta.mapRoles)]),
+    roles,
     rateLimiter: (settings) => new RateLimiter(() => store.rateLimits, clock, settings),
     transaction: (work) => store.transaction((tx, handle) => work(new KernelUnit(tx, clock, auditor), handle)),
     ping: () => store.ping(),

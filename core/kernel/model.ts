@@ -17,6 +17,10 @@ export interface Account {
   totpLastStep: number | null;
   /** a portal password sign-in needs a second factor even without TOTP (emailed code or approval) */
   mfaRequired: boolean;
+  /** the provisioning identity provider's id for the account (SCIM externalId) */
+  externalId: string | null;
+  givenName: string | null;
+  familyName: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -81,6 +85,8 @@ export interface Organization {
   id: number;
   uuid: string;
   name: string;
+  /** the provisioning identity provider's id for it (SCIM Group externalId) */
+  externalId: string | null;
 }
 
 export interface Membership {

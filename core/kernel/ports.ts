@@ -1,4 +1,5 @@
 import type { GrantOrigin, NewOAuth2Token, OAuth2Grant, OAuth2Token, OAuth2TokenType, SigningKeyRecord } from './oauth2/model.js';
+import type { AccountAttribute, Filter, OrganizationAttribute, Page, PageOf } from './queries.js';
 import type { Account, ApiKeyRecord, AuditRecord, MailMessage, Membership, OneTimePurpose, OneTimeToken, Organization, Session, SessionKind, SessionSource, Stipulation } from './model.js';
 
 /**
@@ -14,6 +15,23 @@ export interface NewAccount {
   isAdmin: boolean;
   roles: string[];
   at: Date;
+  externalId?: string | null;
+  givenName?: string | null;
+  familyName?: string | null;
+}
+
+/** What an administrator or a provisioning client may change about an account (absent: unchanged). */
+export interface AccountChanges {
+  username?: string;
+  email?: string | null;
+  displayName?: string;
+  givenName?: string | null;
+  familyName?: string | null;
+  externalId?: string | null;
+  active?: boolean;
+  isAdmin?: boolean;
+  /** replaces every role */
+  roles?: readonly string[];
 }
 
 export interface AccountRepository {
@@ -36,6 +54,11 @@ export interface AccountRepository {
    * (one conditional UPDATE). False means the code was already used: a replay.
    */
   claimTotpStep(id: number, step: number): Promise<boolean>;
+  /** the accounts the filter matches (all without one), a page of them, and how many there are */
+  search(filter: Filter<AccountAttribute> | undefined, page: Page<AccountAttribute>): Promise<PageOf<Account>>;
+  /** one UPDATE of the changed columns (and the roles, replaced); throws `conflict` on a taken name, email or externalId */
+  update(id: number, changes: AccountChanges, at: Date): Promise<void>;
+  findByExternalId(externalId: string): Promise<Account | undefined>;
 }
 
 export interface NewSession {
@@ -144,7 +167,19 @@ export interface RateLimitRepository {
 
 /** Organizations with memberships, and credential namespaces: the directory every face shares. */
 export interface DirectoryRepository {
-  insertOrganization(organization: { uuid: string; name: string; at: Date }): Promise<Organization>;
+  insertOrganization(organization: { uuid: string; name: string; externalId?: string | null; at: Date }): Promise<Organization>;
+  searchOrganizations(filter: Filter<OrganizationAttribute> | undefined, page: Page<OrganizationAttribute>): Promise<PageOf<Organization>>;
+  updateOrganization(id: number, changes: { name?: string; externalId?: string | null }): Promise<void>;
+  /** deletes it and its memberships; false when it was gone already */
+  deleteOrganization(id: number): Promise<boolean>;
+  /** the organization's members with their roles, oldest membership first */
+  members(organizationId: number): Promise<{ account: Account; role: string }[]>;
+  /** false when the account was no member */
+  removeMembership(organizationId: number, accountId: number): Promise<boolean>;
+  insertNamespace(name: string, at: Date): Promise<void>;
+  namespaces(): Promise<{ name: string; createdAt: Date; credentials: number }[]>;
+  /** deletes an empty namespace: `in_use` while credentials live in it */
+  deleteNamespace(name: string): Promise<'deleted' | 'not_found' | 'in_use'>;
   /** adds the account to the organization, or changes its role there */
   setMembership(organizationId: number, accountId: number, role: string, at: Date): Promise<void>;
   organizationByUuid(uuid: string): Promise<Organization | undefined>;
@@ -167,6 +202,8 @@ export interface ApiKeyRepository {
   findByHash(tokenHash: string): Promise<ApiKeyRecord | undefined>;
   /** the service credential whose service account this is, if any */
   findServiceCredentialOf(accountId: number): Promise<ApiKeyRecord | undefined>;
+  /** disables every credential carrying the account's authority (deprovisioning); returns how many */
+  disableAllOf(accountId: number, at: Date): Promise<number>;
 }
 
 /**

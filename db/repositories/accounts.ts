@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import type { Account } from '../../core/kernel/model.js';
-import type { AccountRepository, NewAccount } from '../../core/kernel/ports.js';
+import type { AccountChanges, AccountRepository, NewAccount } from '../../core/kernel/ports.js';
+import type { AccountAttribute, Filter, Page, PageOf } from '../../core/kernel/queries.js';
+import { applyFilter, type Column } from './filters.js';
 import { toBool, toDate, toDateOrNull, toNumberOrNull } from '../values.js';
 
 export interface DbAccountRow {
@@ -16,6 +18,9 @@ export interface DbAccountRow {
   totp_secret: string | null;
   totp_last_step: number | string | null;
   mfa_required: number | boolean | null;
+  external_id: string | null;
+  given_name: string | null;
+  family_name: string | null;
   created_at: unknown;
   updated_at: unknown;
 }
@@ -35,6 +40,9 @@ export function toAccount(row: DbAccountRow, roles: string[]): Account {
     totpSecretSealed: row.totp_secret,
     totpLastStep: toNumberOrNull(row.totp_last_step),
     mfaRequired: toBool(row.mfa_required),
+    externalId: row.external_id ?? null,
+    givenName: row.given_name ?? null,
+    familyName: row.family_name ?? null,
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
   };
@@ -62,6 +70,9 @@ export class KnexAccountRepository implements AccountRepository {
       is_admin: account.isAdmin,
       password_hash: account.passwordHash,
       password_changed_at: null,
+      external_id: account.externalId ?? null,
+      given_name: account.givenName ?? null,
+      family_name: account.familyName ?? null,
       created_at: account.at,
       updated_at: account.at,
     });
@@ -120,7 +131,49 @@ export class KnexAccountRepository implements AccountRepository {
     return changed === 1;
   }
 
-  private async findOne(where: Partial<Pick<DbAccountRow, 'id' | 'uuid' | 'username' | 'email'>>): Promise<Account | undefined> {
+  findByExternalId(externalId: string): Promise<Account | undefined> {
+    return this.findOne({ external_id: externalId });
+  }
+
+  async search(filter: Filter<AccountAttribute> | undefined, page: Page<AccountAttribute>): Promise<PageOf<Account>> {
+    const matching = () => {
+      const query = this.db('accounts');
+      if (filter) applyFilter(query, filter, ACCOUNT_COLUMNS);
+      return query;
+    };
+    const counted = await matching().count({ n: '*' }).first();
+    const total = Number(counted?.n ?? 0);
+    if (page.limit === 0 || total <= page.offset) return { total, items: [] };
+    const sort = ACCOUNT_COLUMNS[page.sortBy ?? 'createdAt'];
+    const rows = (await matching()
+      .select('accounts.*', rolesColumn(this.db, 'accounts.id'))
+      .orderBy([{ column: sort.where ? 'accounts.created_at' : sort.sql, order: page.descending ? 'desc' : 'asc' }, { column: 'accounts.id', order: 'asc' }])
+      .offset(page.offset)
+      .limit(page.limit)) as (DbAccountRow & { roles_csv: string | null })[];
+    return { total, items: rows.map((row) => toAccount(row, rolesFrom(row.roles_csv))) };
+  }
+
+  async update(id: number, changes: AccountChanges, at: Date): Promise<void> {
+    const columns: Record<string, unknown> = { updated_at: at };
+    const map: [keyof AccountChanges, string][] = [
+      ['username', 'username'],
+      ['email', 'email'],
+      ['displayName', 'display_name'],
+      ['givenName', 'given_name'],
+      ['familyName', 'family_name'],
+      ['externalId', 'external_id'],
+      ['active', 'active'],
+      ['isAdmin', 'is_admin'],
+    ];
+    for (const [key, column] of map) if (changes[key] !== undefined) columns[column] = changes[key];
+    await this.db('accounts').where({ id }).update(columns);
+    if (changes.roles) {
+      await this.db('account_roles').where({ account_id: id }).delete();
+      if (changes.roles.length) await this.db('account_roles').insert([...new Set(changes.roles)].map((role) => ({ account_id: id, role })));
+    }
+  }
+
+  private async findOne(where: Partial<Pick<DbAccountRow, 'id' | 'uuid' | 'username' | 'email' | 'external_id'>>): Promise<Account | undefined> {
     // Roles come along in the same round trip: every session check and login reads an account,
     // so one query instead of two is felt on the hot paths (vouch, introspection).
     const row = (await this.db<DbAccountRow>('accounts').select('accounts.*', rolesColumn(this.db, 'accounts.id')).where(where).first()) as
@@ -129,3 +182,30 @@ export class KnexAccountRepository implements AccountRepository {
     return row ? toAccount(row, rolesFrom(row.roles_csv)) : undefined;
   }
 }
+
+/** Where each filterable account attribute is stored (usernames and emails are stored lower-cased). */
+const ACCOUNT_COLUMNS: Readonly<Record<AccountAttribute, Column>> = {
+  id: { sql: 'accounts.uuid', kind: 'text', caseless: true },
+  username: { sql: 'accounts.username', kind: 'text', caseless: true },
+  email: { sql: 'accounts.email', kind: 'text', caseless: true },
+  displayName: { sql: 'accounts.display_name', kind: 'text', caseless: true },
+  givenName: { sql: 'accounts.given_name', kind: 'text', caseless: true },
+  familyName: { sql: 'accounts.family_name', kind: 'text', caseless: true },
+  externalId: { sql: 'accounts.external_id', kind: 'text' },
+  active: { sql: 'accounts.active', kind: 'boolean' },
+  isAdmin: { sql: 'accounts.is_admin', kind: 'boolean' },
+  createdAt: { sql: 'accounts.created_at', kind: 'date' },
+  updatedAt: { sql: 'accounts.updated_at', kind: 'date' },
+  role: {
+    sql: 'account_roles.role',
+    kind: 'text',
+    // A role is one of several rows: matched through EXISTS, never by joining (no duplicate accounts).
+    where: (query, op, value) => {
+      const roles = (q: Knex.QueryBuilder) => q.select(1).from('account_roles').whereRaw('account_roles.account_id = accounts.id');
+      if (op === 'pr') return void query.whereExists(roles);
+      if (op === 'eq') return void query.whereExists((q) => roles(q).andWhere('account_roles.role', String(value).toLowerCase()));
+      if (op === 'ne') return void query.whereNotExists((q) => roles(q).andWhere('account_roles.role', String(value).toLowerCase()));
+      query.whereRaw('1 = 0');
+    },
+  },
+};

@@ -140,6 +140,10 @@ export class KnexCredentialRepository implements CredentialRepository {
     await this.db('api_credentials').where({ account_id: accountId }).delete();
   }
 
+  async disableAllOf(accountId: number, at: Date): Promise<number> {
+    return this.db('api_credentials').where({ account_id: accountId, enabled: true }).update({ enabled: false, updated_at: at });
+  }
+
   async deleteFamily(namespace: string, family: CredentialFamily): Promise<number> {
     return this.db('api_credentials').where({ namespace, family }).delete();
   }

@@ -44,6 +44,9 @@ const ACCOUNT_COLUMNS = [
   'totp_secret',
   'totp_last_step',
   'mfa_required',
+  'external_id',
+  'given_name',
+  'family_name',
   'created_at',
   'updated_at',
 ] as const satisfies readonly (keyof DbAccountRow)[];
