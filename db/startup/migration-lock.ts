@@ -81,8 +81,20 @@ async function ensureLockRow(lockDb: Knex): Promise<void> {
       if (!(await lockDb.schema.hasTable(TABLE))) throw error;
     }
   }
-  await lockDb(TABLE).insert({ id: 1, owner: null, heartbeat: 0, acquired_at: null }).onConflict('id').ignore();
+  // Starters on several Galera nodes seed the same row at once: the losers of certification get a
+  // deadlock error (1213) although the row is there once the winner commits. Seed again, briefly.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await lockDb(TABLE).insert({ id: 1, owner: null, heartbeat: 0, acquired_at: null }).onConflict('id').ignore();
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ER_LOCK_DEADLOCK' || attempt >= SEED_ATTEMPTS) throw error;
+      await sleep(20 * attempt + Math.floor(Math.random() * 20));
+    }
+  }
 }
+
+const SEED_ATTEMPTS = 10;
 
 /** A conditional UPDATE; on Galera a concurrent winner surfaces as a deadlock error: not ours then. */
 async function claim(lockDb: Knex, owner: string, where: Record<string, unknown>): Promise<boolean> {
