@@ -136,14 +136,21 @@ describe.each(DATABASES)('simple-auth OAuth2 authorization code on %s', (kind) =
     expect(noMethod.error).toEqual({ error: 'invalid_request', error_description: 'code_challenge_method must be S256' });
 
     const { verifier, challenge } = pkce();
-    const code = await grafanaCode({ code_challenge: challenge, code_challenge_method: 'S256' });
-    const redeem = (extra: Record<string, string>) =>
+    const codeWithChallenge = () => grafanaCode({ code_challenge: challenge, code_challenge_method: 'S256' });
+    const redeem = (code: string, extra: Record<string, string>) =>
       sa.grantToken({ client: rp.client, body: { grant_type: 'authorization_code', client_id: GRAFANA.id, client_secret: GRAFANA.secret, code, redirect_uri: GRAFANA.redirect, ...extra } });
-    const mismatch = must(await redeem({ code_verifier: pkce().verifier }));
+    // A wrong verifier burns the code: the right one after it no longer redeems it.
+    const guessed = await codeWithChallenge();
+    const mismatch = must(await redeem(guessed, { code_verifier: pkce().verifier }));
     expect(mismatch.error).toEqual({ error: 'invalid_grant', error_description: 'code_verifier does not match the code_challenge' });
-    const downgrade = must(await redeem({}));
+    expect(must(await redeem(guessed, { code_verifier: verifier })).error).toMatchObject({ error: 'invalid_grant' });
+    const [burned] = await rows(gh.runtime.db, 'oauth2_tokens', { token_hash: sha256(guessed) });
+    expect(burned!.used_at).not.toBeNull();
+    const stripped = await codeWithChallenge();
+    const downgrade = must(await redeem(stripped, {}));
     expect(downgrade.error).toEqual({ error: 'invalid_grant', error_description: 'code_verifier required' });
-    expect(must(await redeem({ code_verifier: verifier })).response.status).toBe(200);
+    expect(must(await redeem(stripped, { code_verifier: verifier })).error).toMatchObject({ error: 'invalid_grant' });
+    expect(must(await redeem(await codeWithChallenge(), { code_verifier: verifier })).response.status).toBe(200);
 
     const noChallenge = await grafanaCode();
     const injected = must(await sa.grantToken({ client: rp.client, body: { grant_type: 'authorization_code', client_id: GRAFANA.id, client_secret: GRAFANA.secret, code: noChallenge, redirect_uri: GRAFANA.redirect, code_verifier: verifier } }));

@@ -19,7 +19,13 @@ export const authorizationCodeGrant: GrantHandler = {
     if (code.expiresAt <= now) throw oauthError('invalid_grant', INVALID, 'code expired');
     // §4.1.3: redirect_uri must be identical to the one the code was issued for.
     if (params.redirect_uri !== code.redirectUri) throw oauthError('invalid_grant', 'redirect_uri does not match the authorization request', 'redirect_uri mismatch');
-    checkPkce(code.codeChallenge, params.code_verifier);
+    const pkceFailure = checkPkce(code.codeChallenge, params.code_verifier);
+    if (pkceFailure) {
+      // A wrong verifier burns the code: whoever intercepted it gets one guess, not an unbounded
+      // series while the code lives (RFC 7636 §1, RFC 9700 §2.1.1); the client starts over.
+      await deps.store.oauth2.consume(code.id, now);
+      throw pkceFailure;
+    }
     const account = await activeAccount(deps, code.accountId);
     const key = await deps.keys.signingKey();
 
@@ -38,11 +44,11 @@ export const authorizationCodeGrant: GrantHandler = {
  * redeemed with a verifier either (a mismatch of what was authorized: PKCE downgrade, RFC 9700
  * §4.8.2). Only S256 challenges are ever stored.
  */
-function checkPkce(challenge: string | null, verifier: string | undefined): void {
+function checkPkce(challenge: string | null, verifier: string | undefined): Error | undefined {
   if (challenge === null) {
-    if (verifier !== undefined) throw oauthError('invalid_grant', 'code_verifier given for a code issued without code_challenge', 'PKCE downgrade: verifier without challenge');
-    return;
+    return verifier === undefined ? undefined : oauthError('invalid_grant', 'code_verifier given for a code issued without code_challenge', 'PKCE downgrade: verifier without challenge');
   }
-  if (verifier === undefined) throw oauthError('invalid_grant', 'code_verifier required', 'PKCE downgrade: challenge without verifier');
-  if (!isValidVerifier(verifier) || !constantTimeEqual(s256(verifier), challenge)) throw oauthError('invalid_grant', 'code_verifier does not match the code_challenge', 'PKCE mismatch');
+  if (verifier === undefined) return oauthError('invalid_grant', 'code_verifier required', 'PKCE downgrade: challenge without verifier');
+  if (!isValidVerifier(verifier) || !constantTimeEqual(s256(verifier), challenge)) return oauthError('invalid_grant', 'code_verifier does not match the code_challenge', 'PKCE mismatch');
+  return undefined;
 }
