@@ -25,6 +25,7 @@ export const ERROR_CATALOG = {
   invalid_client: 'client authentication failed',
   // what the caller may do
   forbidden: 'forbidden',
+  insufficient_scope: 'insufficient_scope',
   csrf_failed: 'invalid csrf token',
   feature_disabled: 'this feature is disabled',
   // what exists
@@ -52,7 +53,7 @@ export interface GatehouseErrorOptions {
   fields?: readonly { path: string; message: string }[];
   /** face-specific public detail (e.g. the simple-auth reason for a feature switch) */
   reason?: string;
-  /** a WWW-Authenticate challenge to send with a 401 (RFC 9110 §11.6.1) */
+  /** a WWW-Authenticate challenge to send with a 401 (RFC 9110 §11.6.1), or with an insufficient_scope 403 (RFC 6750 §3.1) */
   challenge?: string;
   /** the real cause, for the log only */
   cause?: unknown;

@@ -1,4 +1,6 @@
 import type { Express, NextFunction, Request, Response } from 'express';
+import { GatehouseError } from '../core/errors.js';
+import { decideAuthority } from '../core/kernel/authority.js';
 import type { Kernel } from '../core/kernel/index.js';
 import type { CookieInstruction } from '../generated/handler-types.gen.js';
 import type { HandlerContext } from '../handlers/context.js';
@@ -63,6 +65,10 @@ async function authenticateOnce(req: Request, res: Response, face: MountedFace, 
   if (res.locals.authenticated) return ctx;
   ctx.principal = await face.module.authenticate(req, route, { kernel: options.kernel, rules: face.rules, meta: ctx.meta, cookies: ctx.cookies, credentials: ctx.credentials });
   res.locals.authenticated = true;
+  const decision = decideAuthority(ctx.principal, route.authority);
+  if (!decision.allowed) {
+    throw new GatehouseError('insufficient_scope', { challenge: `Bearer error="insufficient_scope", error_description="the token's scope does not cover this operation"`, logDetail: decision.reason });
+  }
   return ctx;
 }
 

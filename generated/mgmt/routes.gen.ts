@@ -8,12 +8,12 @@ export const basePath = "/api";
  * scheme names that must all hold (an empty alternative means the call may be anonymous).
  */
 export const routes = {
-  logoutToken: {"method":"post","path":"/api/auth/logout","expressPath":"/api/auth/logout","specPath":"/auth/logout","tag":"authentication","security":[["BearerAuth"]],"requestContentTypes":[],"statuses":["204","400","401","500","503"]},
-  loginClientCredentials: {"method":"post","path":"/api/auth/login","expressPath":"/api/auth/login","specPath":"/auth/login","tag":"authentication","security":[["BasicAuth"]],"requestContentTypes":["application/x-www-form-urlencoded","application/json"],"statuses":["200","400","401","403","429","500","503"]},
-  loginPasswordForm: {"method":"post","path":"/api/auth/login-form","expressPath":"/api/auth/login-form","specPath":"/auth/login-form","tag":"authentication","security":[],"requestContentTypes":["application/x-www-form-urlencoded","application/json"],"statuses":["200","400","401","403","429","500","503"]},
-  getTokenInfo: {"method":"get","path":"/api/auth/token-info","expressPath":"/api/auth/token-info","specPath":"/auth/token-info","tag":"authentication","security":[["BearerAuth"]],"requestContentTypes":[],"statuses":["200","400","401","500","503"]},
-  getOktaSignInConfig: {"method":"get","path":"/api/auth/okta/signInConfig","expressPath":"/api/auth/okta/signInConfig","specPath":"/auth/okta/signInConfig","tag":"authentication","security":[],"requestContentTypes":[],"statuses":["200","400","404","500","503"]},
-  loginOkta: {"method":"post","path":"/api/auth/okta/login","expressPath":"/api/auth/okta/login","specPath":"/auth/okta/login","tag":"authentication","security":[],"requestContentTypes":["application/json"],"statuses":["200","400","401","403","404","429","500","502","503"]},
+  logoutToken: {"method":"post","path":"/api/auth/logout","expressPath":"/api/auth/logout","specPath":"/auth/logout","tag":"authentication","security":[["BearerAuth"]],"authority":"token:self","requestContentTypes":[],"statuses":["204","400","401","500","503"]},
+  loginClientCredentials: {"method":"post","path":"/api/auth/login","expressPath":"/api/auth/login","specPath":"/auth/login","tag":"authentication","security":[["BasicAuth"]],"authority":"public","requestContentTypes":["application/x-www-form-urlencoded","application/json"],"statuses":["200","400","401","403","429","500","503"]},
+  loginPasswordForm: {"method":"post","path":"/api/auth/login-form","expressPath":"/api/auth/login-form","specPath":"/auth/login-form","tag":"authentication","security":[],"authority":"public","requestContentTypes":["application/x-www-form-urlencoded","application/json"],"statuses":["200","400","401","403","429","500","503"]},
+  getTokenInfo: {"method":"get","path":"/api/auth/token-info","expressPath":"/api/auth/token-info","specPath":"/auth/token-info","tag":"authentication","security":[["BearerAuth"]],"authority":"token:self","requestContentTypes":[],"statuses":["200","400","401","500","503"]},
+  getOktaSignInConfig: {"method":"get","path":"/api/auth/okta/signInConfig","expressPath":"/api/auth/okta/signInConfig","specPath":"/auth/okta/signInConfig","tag":"authentication","security":[],"authority":"public","requestContentTypes":[],"statuses":["200","400","404","500","503"]},
+  loginOkta: {"method":"post","path":"/api/auth/okta/login","expressPath":"/api/auth/okta/login","specPath":"/auth/okta/login","tag":"authentication","security":[],"authority":"public","requestContentTypes":["application/json"],"statuses":["200","400","401","403","404","429","500","502","503"]},
 } as const;
 
 export type OperationId = keyof typeof routes;

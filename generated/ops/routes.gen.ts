@@ -8,8 +8,8 @@ export const basePath = "";
  * scheme names that must all hold (an empty alternative means the call may be anonymous).
  */
 export const routes = {
-  getLiveness: {"method":"get","path":"/livez","expressPath":"/livez","specPath":"/livez","tag":"probes","security":[],"requestContentTypes":[],"statuses":["200","400","500","503"]},
-  getReadiness: {"method":"get","path":"/readyz","expressPath":"/readyz","specPath":"/readyz","tag":"probes","security":[],"requestContentTypes":[],"statuses":["200","400","500","503"]},
+  getLiveness: {"method":"get","path":"/livez","expressPath":"/livez","specPath":"/livez","tag":"probes","security":[],"authority":"public","requestContentTypes":[],"statuses":["200","400","500","503"]},
+  getReadiness: {"method":"get","path":"/readyz","expressPath":"/readyz","specPath":"/readyz","tag":"probes","security":[],"authority":"public","requestContentTypes":[],"statuses":["200","400","500","503"]},
 } as const;
 
 export type OperationId = keyof typeof routes;

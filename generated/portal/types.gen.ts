@@ -314,6 +314,10 @@ export type InitialLoadErrors = {
      */
     401: HttpError;
     /**
+     * The token was issued to a third-party OAuth2 client whose granted scopes do not cover this operation (RFC 6750 §3.1 `insufficient_scope`; see the security description). The reply carries `WWW-Authenticate: Bearer error="insufficient_scope"`.
+     */
+    403: HttpError;
+    /**
      * No such route (FastAPI's router-level `404 Not found`, documented on every route).
      */
     404: HttpError;
@@ -440,6 +444,10 @@ export type GenerateCliBrowserTokenErrors = {
      * Missing or invalid bearer token: absent, malformed, badly signed, expired, revoked, or its account is inactive.
      */
     401: HttpError;
+    /**
+     * The token was issued to a third-party OAuth2 client whose granted scopes do not cover this operation (RFC 6750 §3.1 `insufficient_scope`; see the security description). The reply carries `WWW-Authenticate: Bearer error="insufficient_scope"`.
+     */
+    403: HttpError;
     /**
      * No such route (FastAPI's router-level `404 Not found`, documented on every route).
      */

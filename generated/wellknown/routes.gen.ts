@@ -8,8 +8,8 @@ export const basePath = "";
  * scheme names that must all hold (an empty alternative means the call may be anonymous).
  */
 export const routes = {
-  getOpenidConfiguration: {"method":"get","path":"/.well-known/openid-configuration","expressPath":"/.well-known/openid-configuration","specPath":"/.well-known/openid-configuration","tag":"discovery","security":[],"requestContentTypes":[],"statuses":["200","400","429","500","503"]},
-  getJwks: {"method":"get","path":"/.well-known/jwks.json","expressPath":"/.well-known/jwks.json","specPath":"/.well-known/jwks.json","tag":"discovery","security":[],"requestContentTypes":[],"statuses":["200","400","429","500","503"]},
+  getOpenidConfiguration: {"method":"get","path":"/.well-known/openid-configuration","expressPath":"/.well-known/openid-configuration","specPath":"/.well-known/openid-configuration","tag":"discovery","security":[],"authority":"public","requestContentTypes":[],"statuses":["200","400","429","500","503"]},
+  getJwks: {"method":"get","path":"/.well-known/jwks.json","expressPath":"/.well-known/jwks.json","specPath":"/.well-known/jwks.json","tag":"discovery","security":[],"authority":"public","requestContentTypes":[],"statuses":["200","400","429","500","503"]},
 } as const;
 
 export type OperationId = keyof typeof routes;

@@ -1,3 +1,4 @@
+import { isAuthority } from '../../core/kernel/authority.js';
 import type { FaceSpec } from './faces.js';
 import { basePathOf, operationsOf, type OpenApiDocument } from './openapi-types.js';
 
@@ -33,6 +34,7 @@ export function emitRouteTable(face: FaceSpec, doc: OpenApiDocument): string {
   const lines = ops.map((op) => {
     const security = (op.operation.security ?? doc.security ?? []).map((req) => Object.keys(req));
     const contentTypes = Object.keys(op.operation.requestBody?.content ?? {});
+    const authority = authorityOf(face, op.operationId, op.operation, security, bearerSchemesOf(doc));
     const entry = {
       method: op.method,
       path: op.path,
@@ -40,6 +42,7 @@ export function emitRouteTable(face: FaceSpec, doc: OpenApiDocument): string {
       specPath: op.specPath,
       tag: op.operation.tags?.[0] ?? 'default',
       security,
+      authority,
       requestContentTypes: contentTypes,
       statuses: Object.keys(op.operation.responses ?? {}),
     };
@@ -59,6 +62,26 @@ ${lines.join('\n')}
 
 export type OperationId = keyof typeof routes;
 `;
+}
+
+/**
+ * The operation's `x-gatehouse-authority`, which the kernel's trust decision reads. Refused here,
+ * at generation, when missing or unknown, and when a caller could be refused by it (an operation
+ * with a credential to present) but the contract documents no 403 to refuse with.
+ */
+function authorityOf(face: FaceSpec, operationId: string, operation: { responses?: Record<string, unknown> } & Record<string, unknown>, security: string[][], bearerSchemes: ReadonlySet<string>): string {
+  const authority = operation['x-gatehouse-authority'];
+  if (!isAuthority(authority)) throw new Error(`${face.name}: ${operationId} needs x-gatehouse-authority (one of core/kernel/authority.ts), has ${JSON.stringify(authority)}`);
+  // Only a bearer token can be confined below its account's rights (a third-party client's).
+  const refusable = !['public', 'token:self'].includes(authority) && security.some((alternative) => alternative.some((scheme) => bearerSchemes.has(scheme)));
+  if (refusable && !('403' in (operation.responses ?? {}))) throw new Error(`${face.name}: ${operationId} (${authority}) must document the 403 its authority can answer`);
+  return authority;
+}
+
+/** The security schemes of a contract that take an OAuth2 bearer token (RFC 6750). */
+function bearerSchemesOf(doc: OpenApiDocument): ReadonlySet<string> {
+  const schemes = (doc.components?.securitySchemes ?? {}) as Record<string, { type?: string; scheme?: string }>;
+  return new Set(Object.entries(schemes).filter(([, s]) => s.type === 'oauth2' || (s.type === 'http' && s.scheme?.toLowerCase() === 'bearer')).map(([name]) => name));
 }
 
 /** handlers.gen.ts: the handler-map type built from hey-api's request/response types. */

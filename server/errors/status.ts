@@ -23,6 +23,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   invalid_auth_token: 401,
   invalid_client: 401,
   forbidden: 403,
+  insufficient_scope: 403,
   csrf_failed: 403,
   feature_disabled: 403,
   not_found: 404,

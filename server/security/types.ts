@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { Authority } from '../../core/kernel/authority.js';
 import type { RequestMeta } from '../../core/kernel/audit.js';
 import type { Kernel } from '../../core/kernel/index.js';
 import type { PresentedCredentials } from '../../core/kernel/presented.js';
@@ -11,6 +12,8 @@ export interface RouteInfo {
   readonly expressPath: string;
   readonly tag: string;
   readonly security: readonly (readonly string[])[];
+  /** what the operation lets its caller do (`x-gatehouse-authority`), decided by the kernel */
+  readonly authority: Authority;
   readonly requestContentTypes: readonly string[];
   readonly statuses: readonly string[];
 }

@@ -1,6 +1,6 @@
 import type { ErrorCode, GatehouseError } from '../../../core/errors.js';
 import { statusOf } from '../../errors/status.js';
-import { retryHeaders, type FaceErrorRenderer } from '../../errors/types.js';
+import { challengeHeaders, retryHeaders, type FaceErrorRenderer } from '../../errors/types.js';
 
 function publicMessage(message: string, code: ErrorCode): string {
   return code === 'internal' ? 'internal error' : message;
@@ -28,5 +28,5 @@ function credentialsDetails(error: GatehouseError): Record<string, unknown>[] {
 export const renderCredentialsError: FaceErrorRenderer = (error) => ({
   status: statusOf(error),
   body: { code: GRPC_CODES[statusOf(error)] ?? 2, message: publicMessage(error.message, error.code), details: credentialsDetails(error) },
-  headers: { ...retryHeaders(error), ...(statusOf(error) === 401 ? { 'WWW-Authenticate': error.challenge ?? 'APIToken' } : {}) },
+  headers: { ...retryHeaders(error), ...challengeHeaders(error, statusOf(error), 'APIToken') },
 });

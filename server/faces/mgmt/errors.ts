@@ -1,6 +1,6 @@
 import type { GatehouseError } from '../../../core/errors.js';
 import { statusOf } from '../../errors/status.js';
-import { retryHeaders, type FaceErrorRenderer } from '../../errors/types.js';
+import { challengeHeaders, retryHeaders, type FaceErrorRenderer } from '../../errors/types.js';
 
 const LOGINS = new Set(['loginClientCredentials', 'loginPasswordForm']);
 
@@ -27,6 +27,6 @@ export const renderMgmtError: FaceErrorRenderer = (error, operationId) => {
   return {
     status: statusOf(error),
     body: { message },
-    headers: { ...retryHeaders(error), ...(statusOf(error) === 401 ? { 'WWW-Authenticate': error.challenge ?? 'Bearer' } : {}) },
+    headers: { ...retryHeaders(error), ...challengeHeaders(error, statusOf(error), 'Bearer') },
   };
 };

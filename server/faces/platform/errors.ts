@@ -1,6 +1,6 @@
 import type { GatehouseError } from '../../../core/errors.js';
 import { statusOf } from '../../errors/status.js';
-import { retryHeaders, type FaceErrorRenderer } from '../../errors/types.js';
+import { challengeHeaders, retryHeaders, type FaceErrorRenderer } from '../../errors/types.js';
 
 /**
  * Contract violations in QuackStack's words (`username is required`, `password must be at least
@@ -26,6 +26,6 @@ export const renderPlatformError: FaceErrorRenderer = (error) => {
   return {
     status: statusOf(error),
     body: { code: statusOf(error), message },
-    headers: { ...retryHeaders(error), ...(statusOf(error) === 401 ? { 'WWW-Authenticate': error.challenge ?? 'Bearer' } : {}) },
+    headers: { ...retryHeaders(error), ...challengeHeaders(error, statusOf(error), 'Bearer') },
   };
 };

@@ -1,7 +1,7 @@
 import { ERROR_CATALOG, type GatehouseError } from '../../../core/errors.js';
 import { THROTTLED_MESSAGES } from '../../../core/faces/portal/errors.js';
 import { statusOf } from '../../errors/status.js';
-import { retryHeaders, type FaceErrorRenderer } from '../../errors/types.js';
+import { challengeHeaders, retryHeaders, type FaceErrorRenderer } from '../../errors/types.js';
 
 /** The portal's sign-in operations, whose 429 is a lockout after failed attempts (TooManyLoginAttempts). */
 const PORTAL_LOGINS = new Set(['portalLogin', 'portalVerify2fa']);
@@ -35,11 +35,8 @@ export const renderPortalError: FaceErrorRenderer = (error, operationId) => {
     }));
     return { status: 422, body: { detail }, headers: {} };
   }
-  const unauthenticated = error.code === 'unauthenticated';
-  return {
-    status: statusOf(error),
-    body: { detail: portalDetail(error, operationId) },
-    // RFC 6750 §3: a 401 names the Bearer scheme.
-    headers: { ...retryHeaders(error), ...(unauthenticated ? { 'WWW-Authenticate': 'Bearer' } : {}) },
-  };
+  const status = statusOf(error);
+  // RFC 6750 §3: a missing or dead token's 401 names the Bearer scheme (a wrong password's does not).
+  const challenge = error.code === 'unauthenticated' ? { 'WWW-Authenticate': 'Bearer' } : challengeHeaders(error, status, undefined);
+  return { status, body: { detail: portalDetail(error, operationId) }, headers: { ...retryHeaders(error), ...challenge } };
 };

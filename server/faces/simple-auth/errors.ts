@@ -1,6 +1,6 @@
 import type { ErrorCode, GatehouseError } from '../../../core/errors.js';
 import { statusOf } from '../../errors/status.js';
-import { retryHeaders, type ErrorReply, type FaceErrorRenderer } from '../../errors/types.js';
+import { challengeHeaders, retryHeaders, type ErrorReply, type FaceErrorRenderer } from '../../errors/types.js';
 
 /** simple-auth's documented reason codes and statuses for each domain error. */
 const REASONS: Partial<Record<ErrorCode, { status: number; reason: string }>> = {
@@ -20,6 +20,7 @@ const REASONS: Partial<Record<ErrorCode, { status: number; reason: string }>> = 
   no_stipulation_satisfied: { status: 401, reason: 'no-stipulation-satisfied' },
   invalid_auth_token: { status: 401, reason: 'invalid-auth-token' },
   forbidden: { status: 403, reason: 'forbidden' },
+  insufficient_scope: { status: 403, reason: 'insufficient-scope' },
   csrf_failed: { status: 403, reason: 'invalid-csrf-token' },
   feature_disabled: { status: 403, reason: 'feature-disabled' },
   not_found: { status: 404, reason: 'not-found' },
@@ -54,7 +55,7 @@ export const renderSimpleAuthError: FaceErrorRenderer = (error, operationId): Er
   // Internal errors never echo a message that might carry a cause.
   const message = error.code === 'internal' ? 'internal-error' : error.message;
   // A 401 that names its challenge (e.g. /auth/simple's Bearer secret) says so (RFC 9110 §11.6.1).
-  return { status, body: { error: true, message, reason }, headers: { ...retryHeaders(error), ...(error.challenge && status === 401 ? { 'WWW-Authenticate': error.challenge } : {}) } };
+  return { status, body: { error: true, message, reason }, headers: { ...retryHeaders(error), ...challengeHeaders(error, status, undefined) } };
 };
 
 function oauth2Reply(error: GatehouseError, status: number): ErrorReply {
