@@ -20,7 +20,7 @@ export interface Config {
   security: { masterKey: string | undefined; bcryptCost: number };
   cookies: { secure: 'auto' | 'true' | 'false'; domain: string; sessionName: string };
   sessions: { idleSeconds: number; absoluteSeconds: number };
-  login: { landingPage: string; allowedContinueUrls: RegExp[]; maxFailuresPerUser: number; maxFailuresPerIp: number; windowSeconds: number };
+  login: { landingPage: string; allowedContinueUrls: RegExp[]; maxFailuresPerUser: number; maxFailuresPerIp: number; maxFailuresPerClient: number; windowSeconds: number };
   accounts: {
     createEnabled: boolean;
     emailValidationRequired: boolean;

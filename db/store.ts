@@ -7,6 +7,7 @@ import { KnexCredentialRepository } from './repositories/credentials.js';
 import { KnexDirectoryRepository } from './repositories/directory.js';
 import { KnexOAuth2Repository } from './repositories/oauth2.js';
 import { KnexRateLimitRepository } from './repositories/rate-limits.js';
+import { KnexGuessBudgetRepository } from './repositories/guess-budgets.js';
 import { KnexAuditRepository, KnexLoginAttemptRepository, KnexMailOutboxRepository } from './repositories/records.js';
 import { KnexSessionRepository } from './repositories/sessions.js';
 import { KnexSigningKeyRepository } from './repositories/signing-keys.js';
@@ -52,6 +53,7 @@ export function createKernelStore(db: Knex): KernelStore {
     stipulations: translated(new KnexStipulationRepository(db)),
     audit: translated(new KnexAuditRepository(db)),
     loginAttempts: translated(new KnexLoginAttemptRepository(db)),
+    guessBudgets: translated(new KnexGuessBudgetRepository(db)),
     outbox: translated(new KnexMailOutboxRepository(db)),
     signingKeys: translated(new KnexSigningKeyRepository(db)),
     oauth2: translated(new KnexOAuth2Repository(db)),

@@ -16,7 +16,7 @@ import { PasswordHasher } from './passwords.js';
 import type { KernelStore, TxHandle } from './ports.js';
 import { RateLimiter, type RateLimitSettings } from './rate-limit.js';
 import { SessionService } from './sessions.js';
-import { LoginThrottle } from './throttle.js';
+import { GuessBudget } from './guess-budget.js';
 import { TotpService } from './totp.js';
 import { TwoFactorService } from './two-factor.js';
 import { KernelUnit } from './unit.js';
@@ -57,7 +57,8 @@ export interface Kernel {
   readonly directory: DirectoryService;
   readonly upstream: UpstreamAccounts;
   /** failed-guess counters per username and per address, shared by every instance */
-  readonly throttle: LoginThrottle;
+  /** guess budgets: reserve one before checking any secret (passwords, codes, client secrets) */
+  readonly guesses: GuessBudget;
   readonly audit: AuditTrail;
   readonly mail: MailQueue;
   /** roles an account or a grant may name: the built-in ones and those operators configured */
@@ -79,9 +80,9 @@ export function createKernel(deps: KernelDeps): Kernel {
   const audit = new AuditTrail(store.audit, auditor);
   const passwords = new PasswordHasher(config.security.bcryptCost);
   const totp = new TotpService(clock, box, { issuer: config.twoFactor.issuer, drift: config.twoFactor.drift });
-  const throttle = new LoginThrottle(clock, config.login, store.loginAttempts);
-  const login = new LoginService(store, passwords, throttle, totp, auditor, deps.telemetry ?? NO_TELEMETRY);
-  const oauth2 = new OAuth2Service({ store, clock, config, box, auditor, login });
+  const guesses = new GuessBudget(clock, config.login, store.guessBudgets, store.loginAttempts);
+  const login = new LoginService(store, passwords, guesses, totp, auditor, deps.telemetry ?? NO_TELEMETRY);
+  const oauth2 = new OAuth2Service({ store, clock, config, box, auditor, login, guesses });
   const roles: ReadonlySet<string> = new Set(['admin', 'viewer', ...Object.keys(config.mgmt.okta.mapRoles)]);
   return {
     clock,
@@ -90,7 +91,7 @@ export function createKernel(deps: KernelDeps): Kernel {
     login,
     sessions: new SessionService(store, clock, config.sessions),
     totp,
-    twoFactor: new TwoFactorService(store, clock, totp, audit),
+    twoFactor: new TwoFactorService(store, clock, totp, audit, guesses),
     onetime: new OneTimeLoginService(store, clock, auditor, { tokenSeconds: config.onetime.tokenSeconds, publicUrl: config.server.publicUrl }),
     tokens: oauth2.firstParty,
     oauth2,
@@ -98,7 +99,7 @@ export function createKernel(deps: KernelDeps): Kernel {
     directory: new DirectoryService(store, clock, audit),
     accountAdmin: new AccountAdministration(store, clock, passwords, audit, config.accounts, roles),
     upstream: new UpstreamAccounts(store, clock, auditor, config.accounts),
-    throttle,
+    guesses,
     audit,
     mail: new MailQueue(deps.mailer, deps.onMailError),
     roles,

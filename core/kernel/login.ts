@@ -5,7 +5,7 @@ import type { Account } from './model.js';
 import type { PasswordHasher } from './passwords.js';
 import type { KernelStore } from './ports.js';
 import { normalizeEmail, normalizeUsername } from './rules.js';
-import type { LoginThrottle } from './throttle.js';
+import { isRefused, type GuessBudget, type GuessSubject } from './guess-budget.js';
 import type { TotpService } from './totp.js';
 
 export interface LoginAttempt {
@@ -45,7 +45,8 @@ export type LoginOutcome =
   | { kind: 'refused'; reason: LoginRefusal; detail: string; retryAfterSeconds?: number };
 
 /**
- * The one login check every face uses. Order matters: the guess budget first; then the password,
+ * The one login check every face uses. Order matters: the account is looked up (no secret is
+ * checked), a guess is reserved against it; then the password,
  * at the same cost for unknown users; only after a correct password does the caller learn that
  * the account is inactive, has open stipulations or needs a second factor (so none of those can
  * be probed without the password). Every attempt that is checked writes exactly one audit row,
@@ -56,7 +57,7 @@ export class LoginService {
   constructor(
     private readonly store: KernelStore,
     private readonly passwords: PasswordHasher,
-    private readonly throttle: LoginThrottle,
+    private readonly guesses: GuessBudget,
     private readonly totp: TotpService,
     private readonly auditor: Auditor,
     private readonly telemetry: Telemetry,
@@ -70,18 +71,19 @@ export class LoginService {
   }
 
   private async decide(attempt: LoginAttempt, context: LoginContext): Promise<LoginOutcome> {
-    const key = normalizeUsername(attempt.identifier);
     const { store } = this;
     const { meta } = context;
-    const throttled = await this.throttle.refusal(key, meta.ip);
-    if (throttled) return { kind: 'refused', reason: 'throttled', detail: throttled.detail, retryAfterSeconds: throttled.retryAfterSeconds };
-
     const account = await this.find(attempt.identifier);
+    // The guess is reserved before the password is checked: a parallel burst checks no more
+    // passwords than the budget allows, whichever identifier, face or instance it comes through.
+    const reservation = await this.guesses.reserve(subjectOf(account, attempt.identifier), meta.ip);
+    if (isRefused(reservation)) return { kind: 'refused', reason: 'throttled', detail: reservation.detail, retryAfterSeconds: reservation.retryAfterSeconds };
+
     const passwordOk = await this.passwords.verify(attempt.password, account?.passwordHash);
     const audit = (message: string, level: 'info' | 'warn' = 'warn') => this.auditor.record(store.audit, meta, { accountId: account?.id ?? null, level, module: context.module, message });
     const refuse = async (reason: LoginRefusal, detail: string, message: string, failure?: string): Promise<LoginOutcome> => {
       // A right password is no failed guess: stipulations wait for the mailed token, admission for an operator.
-      if (failure) await this.throttle.recordFailure(key, meta.ip, failure);
+      await (failure ? reservation.failed(failure) : reservation.succeeded());
       // The attempted name is not written down: people type passwords into the username field.
       await audit(context.failed?.(detail) ?? message);
       return { kind: 'refused', reason, detail };
@@ -95,12 +97,13 @@ export class LoginService {
     if (notAdmitted) return refuse('not-admitted', notAdmitted, notAdmitted);
     if (account.totpSecretSealed) {
       if (!attempt.totp) {
+        await reservation.succeeded();
         await audit('Password accepted; second factor required', 'info');
         return { kind: 'second-factor-required', account };
       }
       if (!(await this.totp.verifyAndConsume(store.accounts, account, attempt.totp))) return refuse('second-factor-failed', 'wrong or replayed TOTP code', 'TOTP Rejected', 'totp_failed');
     }
-    await this.throttle.recordSuccess(key);
+    await reservation.succeeded();
     await audit(context.succeeded ?? 'Login Successful', 'info');
     return { kind: 'signed-in', account };
   }
@@ -114,6 +117,13 @@ export class LoginService {
     }
     return this.store.accounts.findByUsername(normalizeUsername(identifier));
   }
+}
+
+/** Whose budget a login spends: the account, whatever names it; else the name as typed, normalised. */
+export function subjectOf(account: Account | undefined, identifier: string): GuessSubject {
+  if (account) return { account: account.id };
+  const trimmed = identifier.trim();
+  return { unknown: trimmed.includes('@') ? normalizeEmail(trimmed) : normalizeUsername(trimmed) };
 }
 
 /** A refusal as the domain error most faces answer with; a face with its own words maps it itself. */

@@ -117,10 +117,23 @@ export interface AuditRepository {
 
 export interface LoginAttemptRepository {
   record(attempt: { scope: 'user' | 'ip'; key: string; success: boolean; reason: string; at: Date }): Promise<void>;
-  /** failures since `since` for the key, and the time of the oldest of them */
-  failuresSince(scope: 'user' | 'ip', key: string, since: Date): Promise<{ count: number; oldest: Date | undefined }>;
-  /** a success clears the user's failure streak */
-  clearFailures(scope: 'user' | 'ip', key: string): Promise<void>;
+}
+
+export type GuessReservation = { reserved: true } | { reserved: false; windowStartedAt: Date };
+
+export interface GuessBudgetRepository {
+  /**
+   * Takes one guess from the bucket when its window (started after `windowFloor`) has used fewer
+   * than `limit`, or starts a new window when the old one ended; atomically, before any secret is
+   * checked. Refused: when the spent window started.
+   */
+  reserve(bucket: string, limit: number, now: Date, windowFloor: Date): Promise<GuessReservation>;
+  /** gives one guess back (a success is no guess against the secret) */
+  refund(bucket: string): Promise<void>;
+  /** forgets the bucket's window (an operator's release, a proven mailbox) */
+  clear(bucket: string): Promise<void>;
+  /** guesses used in the bucket's window (operators, tests) */
+  used(bucket: string): Promise<number>;
 }
 
 export interface MailOutboxRepository {
@@ -222,6 +235,7 @@ export interface KernelStore {
   stipulations: StipulationRepository;
   audit: AuditRepository;
   loginAttempts: LoginAttemptRepository;
+  guessBudgets: GuessBudgetRepository;
   outbox: MailOutboxRepository;
   signingKeys: SigningKeyRepository;
   oauth2: OAuth2Repository;

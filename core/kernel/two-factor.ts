@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { GatehouseError } from '../errors.js';
 import type { AuditTrail, RequestMeta } from './audit.js';
+import type { GuessBudget } from './guess-budget.js';
 import type { Account } from './model.js';
 import type { KernelStore } from './ports.js';
 import type { TotpService } from './totp.js';
@@ -15,6 +16,7 @@ export class TwoFactorService {
     private readonly clock: Clock,
     private readonly totp: TotpService,
     private readonly audit: AuditTrail,
+    private readonly guesses: GuessBudget,
   ) {}
 
   async enrol(account: Account, secret: string, code: string, meta: RequestMeta, module: string): Promise<void> {
@@ -29,7 +31,13 @@ export class TwoFactorService {
 
   async disable(account: Account, code: string, meta: RequestMeta, module: string): Promise<void> {
     if (!account.totpSecretSealed) throw new GatehouseError('totp_disabled');
-    if (!(await this.verify(account, code))) throw new GatehouseError('totp_failed');
+    // A session alone must not be able to try every code until the second factor is gone.
+    const guess = await this.guesses.reserveOrThrow({ account: account.id }, meta.ip);
+    if (!(await this.verify(account, code))) {
+      await guess.failed('totp_failed');
+      throw new GatehouseError('totp_failed');
+    }
+    await guess.succeeded();
     await this.store.accounts.setTotpSecret(account.id, null, this.clock.now());
     await this.audit.record(meta, { accountId: account.id, level: 'info', module, message: 'Disabled TOTP' });
   }

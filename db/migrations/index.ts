@@ -9,6 +9,7 @@ import * as portal from './20261202100000_portal.js';
 import * as rateLimits from './20261202010000_rate_limits.js';
 import * as upstreamIdTokenUses from './20261202043000_upstream_id_token_uses.js';
 import * as directoryAttributes from './20261203130000_directory_attributes.js';
+import * as guessBudgets from './20261204000000_guess_budgets.js';
 
 /**
  * Migrations are imported, not discovered on disk, so the same list runs under tsx, vitest and a
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261203120000_counter_shards': counterShards,
   '20261203120100_rate_limit_hits': rateLimitHits,
   '20261203130000_directory_attributes': directoryAttributes,
+  '20261204000000_guess_budgets': guessBudgets,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { AuditLevel, AuditRecord, MailMessage } from '../../core/kernel/model.js';
 import type { AuditRepository, LoginAttemptRepository, MailOutboxRepository } from '../../core/kernel/ports.js';
-import { toCount, toDate } from '../values.js';
+import { toDate } from '../values.js';
 
 interface DbAuditRow {
   account_id: number | null;
@@ -57,20 +57,6 @@ export class KnexLoginAttemptRepository implements LoginAttemptRepository {
       reason: attempt.reason,
       at: attempt.at,
     });
-  }
-
-  async failuresSince(scope: 'user' | 'ip', key: string, since: Date): Promise<{ count: number; oldest: Date | undefined }> {
-    const row = await this.db('login_attempts')
-      .where({ scope, attempt_key: key.slice(0, 191), success: false })
-      .andWhere('at', '>', since)
-      .select(this.db.raw('count(*) as n'), this.db.raw('min(at) as oldest'))
-      .first();
-    const count = toCount(row?.n);
-    return { count, oldest: count && row?.oldest !== null ? toDate(row.oldest) : undefined };
-  }
-
-  async clearFailures(scope: 'user' | 'ip', key: string): Promise<void> {
-    await this.db('login_attempts').where({ scope, attempt_key: key.slice(0, 191), success: false }).delete();
   }
 }
 

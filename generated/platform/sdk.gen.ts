@@ -105,12 +105,14 @@ export const createBootstrapToken = <ThrowOnError extends boolean = false>(optio
  * it. `username` is trimmed and lower-cased; `password` is taken as sent. Empty values
  * answer 400 `username and password are required`.
  *
- * Brute-force defence, shared by every instance through the database: when, within the
- * last 15 minutes, there were 5 or more failed logins for this username, or 20 or more
- * from this client address, the login is refused with 403
- * `too many failed login attempts` and a `Retry-After` header (seconds until the oldest
- * counted failure leaves the window). Refused attempts are not counted again, so the lock
- * lifts on schedule. The client address is the socket's address, or the configured
+ * Brute-force defence, shared by every face and instance through the database: one guess
+ * budget per account (whatever identifier names it, on whichever face it is guessed; 5 per
+ * 15-minute window by default) and one per client address (20). A guess is reserved
+ * before the password is checked, so parallel guesses never check more than the budget;
+ * a spent budget refuses with 403 `too many failed login attempts` and a `Retry-After`
+ * header (seconds until the window ends) without checking the password. A success gives
+ * its own guess back; refused attempts are not counted again, so the lock lifts on
+ * schedule. The client address is the socket's address, or the configured
  * trusted proxy's view of it; a client-supplied `X-Forwarded-For` or `X-Real-IP` is never
  * trusted. Independently, the request rate per client address is limited (429 with
  * `Retry-After`).
@@ -119,8 +121,7 @@ export const createBootstrapToken = <ThrowOnError extends boolean = false>(optio
  * account all answer the same 403 `invalid username or password` and take the same time
  * (a dummy bcrypt comparison runs for unknown users). Each failure is recorded with its
  * reason (`unknown_user`, `bad_password`, `no_password`, `inactive`) in the login-attempt
- * table and the audit trail; a success clears the username's failures and writes
- * `AUTH_LOCAL_LOGIN`.
+ * table and the audit trail; a success writes `AUTH_LOCAL_LOGIN`.
  *
  * Gatehouse design: an account with TOTP two-factor authentication enabled cannot sign in
  * here with a password alone. After the password has been verified (never before), it is

@@ -71,7 +71,7 @@ export const oauth2Handlers = {
   },
 
   async introspectToken({ body, ctx }) {
-    const answer = await ctx.rules.oauth2.introspect(credentials(ctx, body), body.token);
+    const answer = await ctx.rules.oauth2.introspect(credentials(ctx, body), body.token, ctx.meta);
     return { status: 200, body: answer, headers: NO_STORE };
   },
 

@@ -49,6 +49,9 @@ describe('Gatehouse on a three-node MariaDB Galera cluster', () => {
     ...oauth2Settings(),
     onetime: { allowForgotPassword: true },
     portal: { requestsPerMinute: 1000 },
+    // A sign-in load on one account from one address: every sign-in in flight holds a reserved
+    // guess until its password is checked, so the budgets must cover the load's concurrency.
+    login: { maxFailuresPerUser: 1000, maxFailuresPerIp: 1000 },
   });
   let cluster: GaleraCluster;
   let instances: TestGatehouse[] = [];

@@ -1,3 +1,4 @@
+import type { GuessBudget } from '../../core/kernel/guess-budget.js';
 import { describe, expect, it } from 'vitest';
 import { buildConfig, ConfigError } from '../../core/config.js';
 import { ClientRegistry } from '../../core/kernel/oauth2/clients.js';
@@ -35,15 +36,16 @@ describe('OAuth2 client registry', () => {
     ]);
   });
 
-  it('applies per-client overrides over the oauth2 settings and checks secrets by hash', () => {
+  it('applies per-client overrides over the oauth2 settings and checks secrets by hash', async () => {
     const registry = new ClientRegistry(settings({ cli: { name: 'CLI', redirectUris: ['http://127.0.0.1/cb'], secretHash: secretHash('top-secret'), allowCredentials: true, tokenExpiresSeconds: 60 } }));
     const cli = registry.get('cli')!;
     expect(cli.settings).toMatchObject({ allowCredentials: true, tokenExpiresSeconds: 60, codeExpiresSeconds: 60, allowAutoGrant: true });
     expect(ClientRegistry.secretMatches(cli, 'top-secret')).toBe(true);
     expect(ClientRegistry.secretMatches(cli, 'top-secreT')).toBe(false);
-    expect(authenticateClient(registry, { basic: { user: 'cli', password: 'top-secret' } }, { allowPublic: false }).id).toBe('cli');
-    expect(() => authenticateClient(registry, { basic: 'malformed' }, { allowPublic: false })).toThrow(expect.objectContaining({ code: 'invalid_client', challenge: 'Basic realm="gatehouse"' }));
-    expect(() => authenticateClient(registry, { clientId: 'cli', clientSecret: 'nope' }, { allowPublic: false })).toThrow(expect.objectContaining({ code: 'invalid_client' }));
+    const guard = { allowPublic: false, guesses: unlimitedGuesses(), ip: null };
+    expect((await authenticateClient(registry, { basic: { user: 'cli', password: 'top-secret' } }, guard)).id).toBe('cli');
+    await expect(authenticateClient(registry, { basic: 'malformed' }, guard)).rejects.toThrow(expect.objectContaining({ code: 'invalid_client', challenge: 'Basic realm="gatehouse"' }));
+    await expect(authenticateClient(registry, { clientId: 'cli', clientSecret: 'nope' }, guard)).rejects.toThrow(expect.objectContaining({ code: 'invalid_client' }));
   });
 
   it('decodes Basic credentials form-encoded per RFC 6749 §2.3.1', () => {
@@ -53,3 +55,8 @@ describe('OAuth2 client registry', () => {
     expect(presentedCredentials('Bearer abc')).toEqual({ bearer: 'abc' });
   });
 });
+
+/** A budget that never refuses (the registry's checks are what these tests look at). */
+function unlimitedGuesses(): GuessBudget {
+  return { reserveOrThrow: async () => ({ succeeded: async () => {}, failed: async () => {} }) } as unknown as GuessBudget;
+}

@@ -84,19 +84,22 @@ export class BootstrapService {
    * claim when account creation fails, so a failed first bootstrap does not lock the instance.
    */
   private async authorize(presented: string | undefined, meta: RequestMeta): Promise<() => Promise<void>> {
-    const throttleKey = `bootstrap:${meta.ip ?? 'unknown'}`;
-    const { throttle } = this.kernel;
-    await throttle.check(throttleKey, null);
+    // Every presentation is a guess at the bootstrap token, reserved before it is compared.
+    const guess = await this.kernel.guesses.reserveOrThrow({ secret: `bootstrap:${meta.ip ?? 'unknown'}` }, null);
     const now = this.kernel.clock.now();
     const state = await this.setup.get();
     const needsToken = state.completedAt !== null || (await this.kernel.accounts.anyExists());
     if (!needsToken) {
+      await guess.succeeded();
       if (await this.setup.claimFirstSetup(now)) return () => this.setup.releaseFirstSetup();
       throw tokenRequired();
     }
     const token = presented?.trim();
-    if (token && (await this.setup.consumeBootstrapToken(sha256Hex(token), now))) return async () => {};
-    await throttle.recordFailure(throttleKey, null, 'bad_bootstrap_token');
+    if (token && (await this.setup.consumeBootstrapToken(sha256Hex(token), now))) {
+      await guess.succeeded();
+      return async () => {};
+    }
+    await guess.failed('bad_bootstrap_token');
     await this.kernel.audit.record(meta, { accountId: null, level: 'warn', module: 'auth:platform', message: 'Bootstrap refused: no valid bootstrap token' });
     throw tokenRequired();
   }

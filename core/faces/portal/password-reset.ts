@@ -89,7 +89,7 @@ export class PasswordResetService {
       return owner;
     });
     // The lockout was earned by someone guessing the old password; the owner proved the mailbox.
-    if (account.email) await kernel.throttle.forgive(account.email);
+    await kernel.guesses.release({ account: account.id });
   }
 
   private async usable(token: string, portalId: string | undefined): Promise<PortalCode | undefined> {

@@ -81,25 +81,25 @@ export class PortalSignInService {
   /** Completes a sign-in with the emailed code or a TOTP code; every failure answers alike. */
   async verify(rawEmail: string, rawCode: string, loginSessionId: string | null | undefined, meta: RequestMeta): Promise<PortalToken> {
     const { kernel, sessions } = this.deps;
-    const { throttle } = kernel;
     const email = normalizeEmail(rawEmail);
     const code = rawCode.replace(/\s+/g, '');
-    const key = `portal-code:${email}`;
-    await throttle.check(key, meta.ip);
     const account = await kernel.accounts.byEmail(email);
+    // A code guess spends the account's budget (the one its password guesses spend), reserved
+    // before any code is compared: a parallel burst checks no more codes than the budget.
+    const guess = await kernel.guesses.reserveOrThrow(account ? { account: account.id } : { unknown: email }, meta.ip);
     const session = account?.active ? await sessions.forVerification(account, loginSessionId) : undefined;
     // TOTP only completes a password sign-in: after a magic-code request it would replace the
     // emailed code, making a shoulder-surfed TOTP code alone enough to sign in.
     const totpAllowed = session?.kind === 'password-2fa' && account?.totpSecretSealed !== null;
     const ok = account && session && (sessions.codeMatches(session, code) || (totpAllowed && (await kernel.twoFactor.verify(account, code))));
     if (!account || !session || !ok) {
-      await throttle.recordFailure(key, meta.ip, !account ? 'unknown_user' : !session ? 'no_login_session' : 'wrong_code');
+      await guess.failed(!account ? 'unknown_user' : !session ? 'no_login_session' : 'wrong_code');
       if (session) await sessions.wrongCode(session);
       if (account) await kernel.audit.record(meta, { accountId: account.id, level: 'warn', module: 'auth:portal', message: 'Sign-in code rejected' });
       throw portalErrors.invalidCode(!account ? 'unknown email' : !session ? 'no usable login session' : 'wrong code');
     }
     if (!(await sessions.complete(session))) throw portalErrors.invalidCode('login session decided concurrently');
-    await throttle.recordSuccess(key);
+    await guess.succeeded();
     await kernel.audit.record(meta, { accountId: account.id, level: 'info', module: 'auth:portal', message: 'Login Successful (second factor)' });
     const organization = await signInOrganization(kernel.directory, account.id, session.organizationId);
     return this.deps.tokens.issue(account, { organization }, meta);

@@ -1,5 +1,6 @@
 import { GatehouseError } from '../../errors.js';
 import type { BasicCredentials } from '../presented.js';
+import type { GuessBudget } from '../guess-budget.js';
 import { ClientRegistry, type OAuth2Client } from './clients.js';
 
 /** What a request offers to authenticate the client (RFC 6749 §2.3.1). */
@@ -33,7 +34,7 @@ export function clientFromBasic(basic: BasicCredentials): { id: string; secret: 
  * one method per request); public clients present only their id. Unknown client, wrong secret and
  * missing secret all answer the same `invalid_client`, so client ids cannot be probed.
  */
-export function authenticateClient(registry: ClientRegistry, credentials: ClientCredentials, options: { allowPublic: boolean }): OAuth2Client {
+export async function authenticateClient(registry: ClientRegistry, credentials: ClientCredentials, options: { allowPublic: boolean; guesses: GuessBudget; ip: string | null }): Promise<OAuth2Client> {
   const hasBasic = credentials.basic !== undefined;
   const basic = credentials.basic && credentials.basic !== 'malformed' ? clientFromBasic(credentials.basic) : undefined;
   if (hasBasic && !basic) throw invalidClient(true, 'malformed Basic credentials');
@@ -43,12 +44,19 @@ export function authenticateClient(registry: ClientRegistry, credentials: Client
   const secret = basic?.secret ?? credentials.clientSecret;
   if (!id) throw invalidClient(hasBasic, 'no client_id');
   const client = registry.get(id);
-  if (!client) throw invalidClient(hasBasic, `unknown client ${id}`);
-  if (client.public) {
+  if (client?.public) {
     if (secret) throw invalidClient(hasBasic, `public client ${id} sent a secret`);
     if (!options.allowPublic) throw invalidClient(hasBasic, `public client ${id} cannot use this endpoint`);
     return client;
   }
-  if (!secret || !ClientRegistry.secretMatches(client, secret)) throw invalidClient(hasBasic, `wrong or missing secret for ${id}`);
+  if (!secret) throw invalidClient(hasBasic, client ? `missing secret for ${id}` : `unknown client ${id}`);
+  // RFC 6749 §2.3.1: protect client secrets against guessing. The guess is reserved before the
+  // secret is compared, per client id (known or not, alike) and per address.
+  const reservation = await options.guesses.reserveOrThrow({ client: id }, options.ip);
+  if (!client || !ClientRegistry.secretMatches(client, secret)) {
+    await reservation.failed('bad_client_secret');
+    throw invalidClient(hasBasic, client ? `wrong secret for ${id}` : `unknown client ${id}`);
+  }
+  await reservation.succeeded();
   return client;
 }

@@ -1,5 +1,6 @@
 import type { Auditor, RequestMeta } from '../audit.js';
 import type { Clock } from '../../clock.js';
+import type { GuessBudget } from '../guess-budget.js';
 import type { LoginService } from '../login.js';
 import type { Account } from '../model.js';
 import type { KernelStore } from '../ports.js';
@@ -14,6 +15,7 @@ export interface OAuth2Deps {
   clock: Clock;
   auditor: Auditor;
   login: LoginService;
+  guesses: GuessBudget;
   clients: ClientRegistry;
   keys: KeyRing;
   tokens: TokenIssuer;

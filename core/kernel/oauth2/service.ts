@@ -3,6 +3,7 @@ import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { SecretBox } from '../../crypto.js';
 import { GatehouseError } from '../../errors.js';
+import type { GuessBudget } from '../guess-budget.js';
 import type { LoginService } from '../login.js';
 import type { Account } from '../model.js';
 import type { KernelStore } from '../ports.js';
@@ -25,6 +26,7 @@ export interface OAuth2ServiceDeps {
   box: SecretBox;
   auditor: Auditor;
   login: LoginService;
+  guesses: GuessBudget;
 }
 
 /**
@@ -68,21 +70,26 @@ export class OAuth2Service {
   async token(credentials: ClientCredentials, params: TokenParams, meta: RequestMeta): Promise<TokenResponse> {
     const grant = GRANTS[params.grant_type];
     if (!grant) throw oauthError('unsupported_grant_type', `Unknown grant type: ${params.grant_type}`.slice(0, 200));
-    const client = authenticateClient(this.clients, credentials, { allowPublic: grant.allowsPublicClients });
+    const client = await authenticateClient(this.clients, credentials, { allowPublic: grant.allowsPublicClients, ...this.guard(meta) });
     const missing = grant.required.filter((p) => !params[p]);
     if (missing.length) throw oauthError('invalid_request', `missing ${missing.join(', ')}`);
     return grant.handle(this.#deps, client, params, meta);
   }
 
-  introspect(credentials: ClientCredentials, token: string): Promise<IntrospectionResponse> {
+  async introspect(credentials: ClientCredentials, token: string, meta: RequestMeta): Promise<IntrospectionResponse> {
     // RFC 7662 §2.1: the protected resource authenticates; public clients cannot.
-    const client = authenticateClient(this.clients, credentials, { allowPublic: false });
+    const client = await authenticateClient(this.clients, credentials, { allowPublic: false, ...this.guard(meta) });
     return introspect(this.#deps, client, token);
   }
 
-  revoke(credentials: ClientCredentials, token: string, meta: RequestMeta): Promise<void> {
-    const client = authenticateClient(this.clients, credentials, { allowPublic: true });
+  async revoke(credentials: ClientCredentials, token: string, meta: RequestMeta): Promise<void> {
+    const client = await authenticateClient(this.clients, credentials, { allowPublic: true, ...this.guard(meta) });
     return revokePresented(this.#deps, client, token, meta);
+  }
+
+  /** What a client authentication spends its guesses against. */
+  private guard(meta: RequestMeta): { guesses: GuessBudget; ip: string | null } {
+    return { guesses: this.#deps.guesses, ip: meta.ip };
   }
 
   listTokens(account: Account): Promise<TokenSummary[]> {

@@ -67,7 +67,8 @@ describe.each(DATABASES)('platform local login on %s', (kind) => {
     expect(locked.response.status).toBe(403);
     expect(locked.error).toEqual({ code: 403, message: 'too many failed login attempts' });
     expect(Number(locked.response.headers.get('retry-after'))).toBeGreaterThan(800);
-    const failures = await rows(gh.runtime.db, 'login_attempts', { scope: 'user', attempt_key: 'ada', success: false });
+    const ada = await accountRow(gh.runtime.db, 'ada');
+    const failures = await rows(gh.runtime.db, 'login_attempts', { scope: 'user', attempt_key: `account:${ada!.id}`, success: false });
     expect(failures.map((f) => f.reason)).toEqual(['bad_password', 'bad_password', 'bad_password']);
 
     gh.clock.advance(901);

@@ -142,9 +142,11 @@ describe.each(DATABASES)('simple-auth /auth/simple behind a shared secret on %s'
       expect(refused.response.status).toBe(403);
       expect(refused.error).toEqual({ error: true, message: 'invalid-credentials', reason: 'invalid-credentials' });
     }
-    const attempts = await rows(gh.runtime.db, 'login_attempts', { scope: 'user', attempt_key: 'pia' });
-    expect(attempts.map((a) => a.reason)).toEqual(['bad_password']);
     const account = await accountRow(gh.runtime.db, 'pia');
+    // Failures are recorded against the account (its one guess budget), unknown names by name.
+    const attempts = await rows(gh.runtime.db, 'login_attempts', { scope: 'user', attempt_key: `account:${account!.id}` });
+    expect(attempts.map((a) => a.reason)).toEqual(['bad_password']);
+    expect((await rows(gh.runtime.db, 'login_attempts', { scope: 'user', attempt_key: 'name:nobody-at-all' })).map((a) => a.reason)).toEqual(['unknown_user']);
     expect(await auditMessages(gh.runtime.db, Number(account!.id))).toContain('Login failed');
   });
 

@@ -49,10 +49,10 @@ describe.each(DATABASES)('simple-auth sessions on %s', (kind) => {
     expect(unknown.response.status).toBe(401);
     expect(wrong.error).toEqual({ error: true, message: 'invalid-credentials', reason: 'invalid-credentials' });
     expect(unknown.error).toEqual(wrong.error);
-    const attempts = await rows(gh.runtime.db, 'login_attempts', { scope: 'user' });
-    expect(attempts.filter((a) => a.attempt_key === 'margaret').map((a) => a.reason)).toEqual(['bad_password']);
-    expect(attempts.filter((a) => a.attempt_key === 'nobody-here').map((a) => a.reason)).toEqual(['unknown_user']);
     const account = await accountRow(gh.runtime.db, 'margaret');
+    const attempts = await rows(gh.runtime.db, 'login_attempts', { scope: 'user' });
+    expect(attempts.filter((a) => a.attempt_key === `account:${account!.id}`).map((a) => a.reason)).toEqual(['bad_password']);
+    expect(attempts.filter((a) => a.attempt_key === 'name:nobody-here').map((a) => a.reason)).toEqual(['unknown_user']);
     expect(await auditMessages(gh.runtime.db, Number(account!.id))).toEqual(['Account created', 'Login failed']);
   });
 

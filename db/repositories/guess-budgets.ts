@@ -1,0 +1,36 @@
+import type { Knex } from 'knex';
+import type { GuessBudgetRepository, GuessReservation } from '../../core/kernel/ports.js';
+import { toDate } from '../values.js';
+
+/**
+ * Reservations by conditional UPDATE: the row lock (InnoDB) or the single writer (SQLite) makes
+ * the `used < limit` test and the increment one step, so of N parallel guesses exactly
+ * `limit - used` get an affected row and the rest get none.
+ */
+export class KnexGuessBudgetRepository implements GuessBudgetRepository {
+  constructor(private readonly db: Knex) {}
+
+  async reserve(bucket: string, limit: number, now: Date, windowFloor: Date): Promise<GuessReservation> {
+    await this.db('guess_budgets').insert({ bucket, window_started_at: now, used: 0 }).onConflict('bucket').ignore();
+    const inWindow = await this.db('guess_budgets').where('bucket', bucket).andWhere('window_started_at', '>', windowFloor).andWhere('used', '<', limit).increment('used', 1);
+    if (inWindow === 1) return { reserved: true };
+    // The window ended: the first guess after it starts the next one.
+    const renewed = await this.db('guess_budgets').where('bucket', bucket).andWhere('window_started_at', '<=', windowFloor).update({ window_started_at: now, used: 1 });
+    if (renewed === 1) return { reserved: true };
+    const row = await this.db('guess_budgets').where('bucket', bucket).first('window_started_at');
+    return { reserved: false, windowStartedAt: row ? toDate(row.window_started_at) : now };
+  }
+
+  async refund(bucket: string): Promise<void> {
+    await this.db('guess_budgets').where('bucket', bucket).andWhere('used', '>', 0).decrement('used', 1);
+  }
+
+  async clear(bucket: string): Promise<void> {
+    await this.db('guess_budgets').where('bucket', bucket).delete();
+  }
+
+  async used(bucket: string): Promise<number> {
+    const row = await this.db('guess_budgets').where('bucket', bucket).first('used');
+    return Number(row?.used ?? 0);
+  }
+}
