@@ -42,6 +42,7 @@ export const SETTINGS = [
   { key: 'login.windowSeconds', env: 'GATEHOUSE_LOGIN_WINDOW_SECONDS', type: 'int', default: 900, min: 10, max: 86400, doc: 'Guess-budget window: a spent budget is free again when its window ends.' },
   { key: 'accounts.createEnabled', env: 'GATEHOUSE_CREATE_ACCOUNT_ENABLED', type: 'bool', default: true, doc: 'POST /api/v1/account may create accounts.' },
   { key: 'accounts.emailValidationRequired', env: 'GATEHOUSE_EMAIL_VALIDATION_REQUIRED', type: 'bool', default: false, doc: 'New accounts get an email-verification stipulation and cannot log in until it is satisfied.' },
+  { key: 'accounts.checksPerMinute', env: 'GATEHOUSE_USERNAME_CHECKS_PER_MINUTE', type: 'int', default: 30, min: 0, max: 100000, doc: 'Username-existence checks (POST /api/v1/account/check) per minute per client address before 429; 0: no limit. Shared by all instances.' },
   { key: 'accounts.usernameRegex', env: 'GATEHOUSE_USERNAME_REGEX', type: 'string', default: '^[a-z][a-z0-9._-]+$', doc: 'Usernames must match (after lower-casing).' },
   { key: 'accounts.usernameMinLength', env: 'GATEHOUSE_USERNAME_MIN', type: 'int', default: 3, min: 1, max: 64, doc: 'Shortest username.' },
   { key: 'accounts.usernameMaxLength', env: 'GATEHOUSE_USERNAME_MAX', type: 'int', default: 32, min: 1, max: 128, doc: 'Longest username.' },

@@ -24,6 +24,8 @@ export interface Config {
   accounts: {
     createEnabled: boolean;
     emailValidationRequired: boolean;
+    /** username-existence checks per minute per address (0: no limit) */
+    checksPerMinute: number;
     usernameRegex: RegExp;
     usernameMinLength: number;
     usernameMaxLength: number;

@@ -31,6 +31,6 @@ export const accountHandlers = {
   },
 
   async checkUsername({ body, ctx }) {
-    return { status: 200, body: { username: body.username, exists: await ctx.rules.accounts.usernameExists(body.username) } };
+    return { status: 200, body: { username: body.username, exists: await ctx.rules.accounts.usernameExists(body.username, ctx.meta) } };
   },
 } satisfies Pick<H, 'getAccount' | 'getAccountAudit' | 'createAccount' | 'checkUsername'>;

@@ -1,6 +1,7 @@
 import type { RequestMeta } from '../../kernel/audit.js';
 import { GatehouseError } from '../../errors.js';
 import type { Kernel } from '../../kernel/index.js';
+import type { RateLimiter } from '../../kernel/rate-limit.js';
 import type { Account, AuditRecord, Session } from '../../kernel/model.js';
 import type { Principal } from '../../kernel/principal.js';
 import type { SimpleAuthSettings } from './settings.js';
@@ -18,6 +19,7 @@ export class SimpleAuthAccounts {
   constructor(
     private readonly kernel: Kernel,
     private readonly settings: SimpleAuthSettings,
+    private readonly checkLimit: RateLimiter,
   ) {}
 
   /** POST /account; with `createSession`, a session when nothing (a stipulation) stands in the way. */
@@ -29,7 +31,12 @@ export class SimpleAuthAccounts {
     return { account: created.account, hasStipulations: false, session: await this.kernel.sessions.start(created.account, SIMPLE_AUTH_SESSION, 'login', meta) };
   }
 
-  usernameExists(username: string): Promise<boolean> {
+  /**
+   * POST /account/check tells anyone whether a name is taken (sign-up forms need it), so it is
+   * rationed per address: an unthrottled check enumerates accounts as fast as it is asked.
+   */
+  async usernameExists(username: string, meta: RequestMeta): Promise<boolean> {
+    await this.checkLimit.check(`username-check:${meta.ip ?? 'unknown'}`);
     return this.kernel.accounts.usernameExists(username);
   }
 

@@ -26,7 +26,7 @@ export interface SimpleAuthRules {
 export function createSimpleAuthRules({ kernel, settings }: FaceDeps<object, SimpleAuthSettings>): SimpleAuthRules {
   return {
     settings,
-    accounts: new SimpleAuthAccounts(kernel, settings),
+    accounts: new SimpleAuthAccounts(kernel, settings, kernel.rateLimiter({ limit: settings.usernameChecksPerMinute, windowSeconds: 60 })),
     signIn: new SimpleAuthSignIn(kernel.login, kernel.sessions),
     twoFactor: new SimpleAuthTwoFactor(kernel, settings),
     onetime: new SimpleAuthOneTime(kernel, settings),

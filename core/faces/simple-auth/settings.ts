@@ -7,6 +7,8 @@ export interface SimpleAuthSettings {
   landingPage: string;
   allowedContinueUrls: readonly RegExp[];
   createEnabled: boolean;
+  /** username-existence checks per minute per client address (0: no limit) */
+  usernameChecksPerMinute: number;
   twoFactorEnabled: boolean;
   onetime: { enabled: boolean; allowForgotPassword: boolean };
   sharedKey: { enabled: boolean; secret: string | undefined };

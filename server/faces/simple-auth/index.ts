@@ -21,6 +21,7 @@ export const simpleAuthFace = defineFace({
     landingPage: config.login.landingPage,
     allowedContinueUrls: config.login.allowedContinueUrls,
     createEnabled: config.accounts.createEnabled,
+    usernameChecksPerMinute: config.accounts.checksPerMinute,
     twoFactorEnabled: config.twoFactor.enabled,
     onetime: { enabled: config.onetime.enabled, allowForgotPassword: config.onetime.allowForgotPassword },
     sharedKey: config.sharedKey,
