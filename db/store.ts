@@ -7,6 +7,7 @@ import { KnexCredentialRepository } from './repositories/credentials.js';
 import { KnexDirectoryRepository } from './repositories/directory.js';
 import { KnexOAuth2Repository } from './repositories/oauth2.js';
 import { KnexRateLimitRepository } from './repositories/rate-limits.js';
+import { KnexDeferredJobRepository } from './repositories/deferred-jobs.js';
 import { KnexGuessBudgetRepository } from './repositories/guess-budgets.js';
 import { KnexAuditRepository, KnexLoginAttemptRepository, KnexMailOutboxRepository } from './repositories/records.js';
 import { KnexSessionRepository } from './repositories/sessions.js';
@@ -54,6 +55,7 @@ export function createKernelStore(db: Knex): KernelStore {
     audit: translated(new KnexAuditRepository(db)),
     loginAttempts: translated(new KnexLoginAttemptRepository(db)),
     guessBudgets: translated(new KnexGuessBudgetRepository(db)),
+    deferredJobs: translated(new KnexDeferredJobRepository(db)),
     outbox: translated(new KnexMailOutboxRepository(db)),
     signingKeys: translated(new KnexSigningKeyRepository(db)),
     oauth2: translated(new KnexOAuth2Repository(db)),

@@ -60,7 +60,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const telemetry = options.telemetry ?? observability.telemetry;
   const box = new SecretBox(loadMasterKey(config, logger));
   const mailer = options.mailer ?? (config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : outboxMailer(store, clock, logger));
-  const kernel = createKernel({ store, clock, config, box, mailer, telemetry, onMailError: (error) => logger.error('mail not sent', { error }) });
+  const kernel = createKernel({ store, clock, config, box, mailer, telemetry, onMailError: (error) => logger.error('mail not sent', { error }), onDeferredError: (error, kind) => logger.error('deferred job failed; it is tried again', { kind, error }) });
   // Fail at start-up, not on the first token request: a wrong master key cannot open the keys.
   await kernel.oauth2.keys.keys();
   const state = new ServingState();
@@ -84,6 +84,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       return new Promise((resolve, reject) => {
         const s = createServer(state.wrap(app)).listen(config.server.port, config.server.host, () => {
           server = s;
+          kernel.deferred.start();
           const { port } = s.address() as { port: number };
           resolve({ server: s, url: `http://${config.server.host}:${port}` });
         });
@@ -91,11 +92,13 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       });
     },
     async close() {
+      await kernel.deferred.stop();
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       server?.closeAllConnections();
       if (!options.db) await db.destroy();
     },
     async shutdown() {
+      await kernel.deferred.stop();
       if (server) {
         const { cut, milliseconds } = await drainServer(server, state, config.server.shutdownTimeoutSeconds * 1000, logger);
         logger.info(cut ? 'HTTP server stopped' : 'HTTP server stopped: every request finished', { milliseconds, cut });

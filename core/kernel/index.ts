@@ -16,6 +16,7 @@ import { PasswordHasher } from './passwords.js';
 import type { KernelStore, TxHandle } from './ports.js';
 import { RateLimiter, type RateLimitSettings } from './rate-limit.js';
 import { SessionService } from './sessions.js';
+import { DeferredWork } from './deferred.js';
 import { GuessBudget } from './guess-budget.js';
 import { TotpService } from './totp.js';
 import { TwoFactorService } from './two-factor.js';
@@ -29,6 +30,8 @@ export interface KernelDeps {
   box: SecretBox;
   mailer: Mailer;
   onMailError: (error: unknown) => void;
+  /** a deferred job that failed (it is tried again) */
+  onDeferredError?: (error: unknown, kind: string) => void;
   /** where login and guess-budget outcomes are counted (metrics) */
   telemetry?: Telemetry;
 }
@@ -59,6 +62,8 @@ export interface Kernel {
   /** failed-guess counters per username and per address, shared by every instance */
   /** guess budgets: reserve one before checking any secret (passwords, codes, client secrets) */
   readonly guesses: GuessBudget;
+  /** work done after the answer (mail, and the per-account lookups behind it), by a worker */
+  readonly deferred: DeferredWork;
   readonly audit: AuditTrail;
   readonly mail: MailQueue;
   /** roles an account or a grant may name: the built-in ones and those operators configured */
@@ -100,6 +105,7 @@ export function createKernel(deps: KernelDeps): Kernel {
     accountAdmin: new AccountAdministration(store, clock, passwords, audit, config.accounts, roles),
     upstream: new UpstreamAccounts(store, clock, auditor, config.accounts),
     guesses,
+    deferred: new DeferredWork(store.deferredJobs, clock, deps.onDeferredError ?? (() => undefined)),
     audit,
     mail: new MailQueue(deps.mailer, deps.onMailError),
     roles,

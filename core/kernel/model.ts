@@ -79,6 +79,8 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** when the secret the message carries (a link, a code) stops working; kept no longer than that */
+  expiresAt?: Date;
 }
 
 export interface Organization {

@@ -27,11 +27,12 @@ export class OneTimeLoginService {
   async issueForEmail(email: string, meta: RequestMeta): Promise<MailMessage | undefined> {
     const account = await this.store.accounts.findByEmail(normalizeEmail(email));
     if (!account?.active || !account.email) return undefined;
-    const { token } = await this.issue(account, meta);
+    const { token, expiresAt } = await this.issue(account, meta);
     const link = `${this.settings.publicUrl}/api/v1/auth/onetime?token=${encodeURIComponent(token)}`;
     return {
       to: account.email,
       subject: 'Your sign-in link',
+      expiresAt,
       text: `Use this link to sign in. It works once and expires in ${Math.round(this.settings.tokenSeconds / 60)} minutes:\n\n${link}\n\nIf you did not ask for it, ignore this message.`,
     };
   }

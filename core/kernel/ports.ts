@@ -136,6 +136,26 @@ export interface GuessBudgetRepository {
   used(bucket: string): Promise<number>;
 }
 
+export interface DeferredJob {
+  id: number;
+  kind: string;
+  payload: string;
+  attempts: number;
+}
+
+export interface DeferredJobRepository {
+  insert(kind: string, payload: string, at: Date): Promise<void>;
+  /**
+   * Takes the oldest job nobody holds (or whose holder's lease ended before `staleBefore`) with
+   * fewer than `maxAttempts` tries, by conditional update: two workers never take the same one.
+   */
+  claim(now: Date, staleBefore: Date, claimId: string, maxAttempts: number): Promise<DeferredJob | undefined>;
+  /** the job is done (or given up): its row goes */
+  remove(id: number): Promise<void>;
+  /** jobs not yet done (tests, operators) */
+  pending(): Promise<number>;
+}
+
 export interface MailOutboxRepository {
   insert(message: MailMessage, at: Date): Promise<void>;
 }
@@ -236,6 +256,7 @@ export interface KernelStore {
   audit: AuditRepository;
   loginAttempts: LoginAttemptRepository;
   guessBudgets: GuessBudgetRepository;
+  deferredJobs: DeferredJobRepository;
   outbox: MailOutboxRepository;
   signingKeys: SigningKeyRepository;
   oauth2: OAuth2Repository;

@@ -10,6 +10,8 @@ import * as rateLimits from './20261202010000_rate_limits.js';
 import * as upstreamIdTokenUses from './20261202043000_upstream_id_token_uses.js';
 import * as directoryAttributes from './20261203130000_directory_attributes.js';
 import * as guessBudgets from './20261204000000_guess_budgets.js';
+import * as deferredJobs from './20261204000100_deferred_jobs.js';
+import * as outboxExpiry from './20261204000200_outbox_expiry.js';
 
 /**
  * Migrations are imported, not discovered on disk, so the same list runs under tsx, vitest and a
@@ -28,6 +30,8 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261203120100_rate_limit_hits': rateLimitHits,
   '20261203130000_directory_attributes': directoryAttributes,
   '20261204000000_guess_budgets': guessBudgets,
+  '20261204000100_deferred_jobs': deferredJobs,
+  '20261204000200_outbox_expiry': outboxExpiry,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -60,10 +60,16 @@ export class KnexLoginAttemptRepository implements LoginAttemptRepository {
   }
 }
 
+/** A message that names no expiry (an e-mail verification link) keeps a day. */
+const DEFAULT_KEEP_MS = 24 * 3600 * 1000;
+
 export class KnexMailOutboxRepository implements MailOutboxRepository {
   constructor(private readonly db: Knex) {}
 
+  /** Also deletes the rows whose secrets have expired: the outbox never keeps a live link longer than it lives. */
   async insert(message: MailMessage, at: Date): Promise<void> {
-    await this.db('mail_outbox').insert({ recipient: message.to, subject: message.subject.slice(0, 255), body: message.text, created_at: at });
+    const expiresAt = message.expiresAt ?? new Date(at.getTime() + DEFAULT_KEEP_MS);
+    await this.db('mail_outbox').insert({ recipient: message.to, subject: message.subject.slice(0, 255), body: message.text, created_at: at, expires_at: expiresAt });
+    await this.db('mail_outbox').where('expires_at', '<=', at).delete();
   }
 }

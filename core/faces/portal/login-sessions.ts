@@ -98,6 +98,7 @@ export class LoginSessionStore {
     return {
       to,
       subject: 'Your sign-in code',
+      expiresAt: addSeconds(this.kernel.clock.now(), LOGIN_SESSION_SECONDS),
       text:
         `Your sign-in code is ${code}. It works once and expires in ${LOGIN_SESSION_SECONDS / 60} minutes.\n\n` +
         `Or approve the sign-in (started ${this.kernel.clock.now().toISOString()}${from}) from a device where you are signed in:\n${approve}\n\n` +

@@ -30,20 +30,30 @@ export interface ResetDeps {
 }
 
 /** Password reset by emailed link: 256-bit token, SHA-256 at rest, 1 hour, one use, one portal. */
-export class PasswordResetService {
-  constructor(private readonly deps: ResetDeps) {}
+const LINK_JOB = 'portal.reset-link';
 
-  /** Mails a reset link when the address names a member; the caller answers the same either way (no enumeration). */
-  async forgot(rawEmail: string, portalId: string | null | undefined, meta: RequestMeta): Promise<void> {
-    const mail = await this.linkMail(rawEmail, portalId, meta);
-    if (mail) void this.deps.kernel.mail.dispatch([mail]);
+export class PasswordResetService {
+  constructor(private readonly deps: ResetDeps) {
+    // After the answer: the account and membership lookups, the token and the mail (see DeferredWork).
+    deps.kernel.deferred.register(LINK_JOB, async (payload, meta) => {
+      const mail = await this.linkMail(String(payload.email), (payload.portalId as string | null) ?? null, meta);
+      if (mail) await deps.kernel.mail.dispatch([mail]);
+    });
   }
 
-  private async linkMail(rawEmail: string, portalId: string | null | undefined, meta: RequestMeta): Promise<MailMessage | undefined> {
-    const { kernel, portal: codes } = this.deps;
-    const { directory } = kernel;
+  /**
+   * Mails a reset link when the address names a member. The caller's answer is the same either
+   * way, and so is its timing: the per-email limit and one insert, then the answer.
+   */
+  async forgot(rawEmail: string, portalId: string | null | undefined, meta: RequestMeta): Promise<void> {
     const email = normalizeEmail(rawEmail);
     await this.deps.mailLimit.check(`portal-mail:${email}`);
+    await this.deps.kernel.deferred.enqueue(LINK_JOB, { email, portalId: portalId ?? null }, meta);
+  }
+
+  private async linkMail(email: string, portalId: string | null, meta: RequestMeta): Promise<MailMessage | undefined> {
+    const { kernel, portal: codes } = this.deps;
+    const { directory } = kernel;
     const account = await kernel.accounts.byEmail(email);
     const portal = portalId ? await directory.organizationByUuid(portalId) : null;
     if (!account?.active || !account.email || portal === undefined || !(await memberOfPortal(directory, account.id, portal))) return undefined;
@@ -54,7 +64,7 @@ export class PasswordResetService {
     await codes.insertCode({ purpose: 'password-reset', codeHash: sha256Hex(token), accountId: account.id, organizationId: organization?.id ?? null, actorAccountId: null, at: now, expiresAt: addSeconds(now, RESET_SECONDS) });
     await kernel.audit.record(meta, { accountId: account.id, level: 'info', module: 'auth:portal', message: 'Password reset link issued' });
     const query = `token=${encodeURIComponent(token)}&portal_id=${organization?.uuid ?? NO_PORTAL_ID}`;
-    return { to: account.email, subject: 'Reset your password', text: `Use this link to choose a new password. It works once and expires in 1 hour:\n\n${this.deps.publicUrl}/reset-password?${query}\n\nIf you did not ask for it, ignore this message.` };
+    return { to: account.email, subject: 'Reset your password', expiresAt: addSeconds(now, RESET_SECONDS), text: `Use this link to choose a new password. It works once and expires in 1 hour:\n\n${this.deps.publicUrl}/reset-password?${query}\n\nIf you did not ask for it, ignore this message.` };
   }
 
   /** Checks a token without consuming it; reveals only whether it is usable and until when. */

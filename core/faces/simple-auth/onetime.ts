@@ -4,12 +4,20 @@ import type { Kernel } from '../../kernel/index.js';
 import { SIMPLE_AUTH_SESSION } from './account.js';
 import type { SimpleAuthSettings } from './settings.js';
 
+const LINK_JOB = 'simple-auth.onetime-link';
+
 /** One-time login links: mailed on request, redeemed once for a session. */
 export class SimpleAuthOneTime {
   constructor(
     private readonly kernel: Kernel,
     private readonly settings: SimpleAuthSettings,
-  ) {}
+  ) {
+    // After the answer: the account lookup, the token and the mail (see DeferredWork).
+    kernel.deferred.register(LINK_JOB, async (payload, meta) => {
+      const mail = await kernel.onetime.issueForEmail(String(payload.email), meta);
+      if (mail) await kernel.mail.dispatch([mail]);
+    });
+  }
 
   /** POST /auth/onetime: the same answer whether or not the address has an account. */
   async request(email: string, meta: RequestMeta): Promise<void> {
@@ -17,8 +25,8 @@ export class SimpleAuthOneTime {
     if (!onetime.enabled || !onetime.allowForgotPassword) {
       throw new GatehouseError('feature_disabled', { reason: 'forgot-password-disabled', message: 'one-time login by email is disabled' });
     }
-    const mail = await this.kernel.onetime.issueForEmail(email, meta);
-    if (mail) void this.kernel.mail.dispatch([mail]);
+    // The same single insert for every address; the answer does not wait for the account lookup.
+    await this.kernel.deferred.enqueue(LINK_JOB, { email }, meta);
   }
 
   /** GET /auth/onetime: the link's token for a new session (its source says how it began). */
