@@ -12,6 +12,7 @@ import * as directoryAttributes from './20261203130000_directory_attributes.js';
 import * as guessBudgets from './20261204000000_guess_budgets.js';
 import * as deferredJobs from './20261204000100_deferred_jobs.js';
 import * as outboxExpiry from './20261204000200_outbox_expiry.js';
+import * as grantAuthTime from './20261204000300_grant_auth_time.js';
 
 /**
  * Migrations are imported, not discovered on disk, so the same list runs under tsx, vitest and a
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261204000000_guess_budgets': guessBudgets,
   '20261204000100_deferred_jobs': deferredJobs,
   '20261204000200_outbox_expiry': outboxExpiry,
+  '20261204000300_grant_auth_time': grantAuthTime,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

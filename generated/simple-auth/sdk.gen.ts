@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { Activate2FaData, Activate2FaErrors, Activate2FaResponses, AuthorizeGrantData, AuthorizeGrantErrors, AuthorizeGrantResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CheckUsernameData, CheckUsernameErrors, CheckUsernameResponses, CreateAccountData, CreateAccountErrors, CreateAccountResponses, CreateOnetimeData, CreateOnetimeErrors, CreateOnetimeResponses, CreateSessionData, CreateSessionErrors, CreateSessionResponses, Deactivate2FaData, Deactivate2FaErrors, Deactivate2FaResponses, DeleteSessionData, DeleteSessionErrors, DeleteSessionResponses, Get2FaQrcodeData, Get2FaQrcodeErrors, Get2FaQrcodeResponses, Get2FaSecretData, Get2FaSecretErrors, Get2FaSecretResponses, GetAccountAuditData, GetAccountAuditErrors, GetAccountAuditResponses, GetAccountData, GetAccountErrors, GetAccountResponses, GetLocalAuthData, GetLocalAuthErrors, GetLocalAuthResponses, GetOauth2ClientData, GetOauth2ClientErrors, GetOauth2ClientResponses, GetOauth2TokensData, GetOauth2TokensErrors, GetOauth2TokensLegacyData, GetOauth2TokensLegacyErrors, GetOauth2TokensLegacyResponses, GetOauth2TokensResponses, GrantTokenData, GrantTokenErrors, GrantTokenResponses, IntrospectTokenData, IntrospectTokenErrors, IntrospectTokenResponses, OnetimeAuthenticateData, OnetimeAuthenticateErrors, OnetimeAuthenticateResponses, RevokeTokenData, RevokeTokenErrors, RevokeTokenResponses, RevokeTokenRfc7009Data, RevokeTokenRfc7009Errors, RevokeTokenRfc7009Responses, SatisfyStipulationData, SatisfyStipulationErrors, SatisfyStipulationResponses, SimpleAuthenticateData, SimpleAuthenticateErrors, SimpleAuthenticateResponses, VouchData, VouchErrors, VouchResponses } from './types.gen.js';
+import type { Activate2FaData, Activate2FaErrors, Activate2FaResponses, AuthorizeGrantData, AuthorizeGrantErrors, AuthorizeGrantResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CheckUsernameData, CheckUsernameErrors, CheckUsernameResponses, CreateAccountData, CreateAccountErrors, CreateAccountResponses, CreateOnetimeData, CreateOnetimeErrors, CreateOnetimeResponses, CreateSessionData, CreateSessionErrors, CreateSessionResponses, Deactivate2FaData, Deactivate2FaErrors, Deactivate2FaResponses, DeleteSessionData, DeleteSessionErrors, DeleteSessionResponses, Get2FaQrcodeData, Get2FaQrcodeErrors, Get2FaQrcodeResponses, Get2FaSecretData, Get2FaSecretErrors, Get2FaSecretResponses, GetAccountAuditData, GetAccountAuditErrors, GetAccountAuditResponses, GetAccountData, GetAccountErrors, GetAccountResponses, GetLocalAuthData, GetLocalAuthErrors, GetLocalAuthResponses, GetOauth2ClientData, GetOauth2ClientErrors, GetOauth2ClientResponses, GetOauth2TokensData, GetOauth2TokensErrors, GetOauth2TokensLegacyData, GetOauth2TokensLegacyErrors, GetOauth2TokensLegacyResponses, GetOauth2TokensResponses, GetUserInfoData, GetUserInfoErrors, GetUserInfoResponses, GrantTokenData, GrantTokenErrors, GrantTokenResponses, IntrospectTokenData, IntrospectTokenErrors, IntrospectTokenResponses, OnetimeAuthenticateData, OnetimeAuthenticateErrors, OnetimeAuthenticateResponses, PostUserInfoData, PostUserInfoErrors, PostUserInfoResponses, RevokeTokenData, RevokeTokenErrors, RevokeTokenResponses, RevokeTokenRfc7009Data, RevokeTokenRfc7009Errors, RevokeTokenRfc7009Responses, SatisfyStipulationData, SatisfyStipulationErrors, SatisfyStipulationResponses, SimpleAuthenticateData, SimpleAuthenticateErrors, SimpleAuthenticateResponses, VouchData, VouchErrors, VouchResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -411,6 +411,56 @@ export const revokeTokenRfc7009 = <ThrowOnError extends boolean = false>(options
 });
 
 /**
+ * UserInfo
+ *
+ * OpenID Connect UserInfo (OIDC Core §5.3), advertised as the discovery document's
+ * `userinfo_endpoint`: the claims about the token's account that its granted scopes allow.
+ * `openid` gives `sub` (the account's id, the same `sub` as the ID token's); `profile` or
+ * `username` add `preferred_username` and `name`; `email` adds `email`. The access token comes as `Authorization: Bearer` (RFC 6750 §2.1).
+ *
+ * A missing, unknown, expired or revoked token: 401 `invalid_token` with
+ * `WWW-Authenticate: Bearer error="invalid_token"`. A token without the `openid` scope:
+ * 403 `insufficient_scope` (RFC 6750 §3.1). Gatehouse design: any Gatehouse access token
+ * of the account may call it (its own logins' tokens carry no scopes and get `sub`,
+ * `preferred_username`, `name` and `email`).
+ *
+ */
+export const getUserInfo = <ThrowOnError extends boolean = false>(options?: Options<GetUserInfoData, ThrowOnError>): RequestResult<GetUserInfoResponses, GetUserInfoErrors, ThrowOnError> => (options?.client ?? client).get<GetUserInfoResponses, GetUserInfoErrors, ThrowOnError>({
+    security: [{
+            key: 'AccessToken',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/auth/oauth2/userinfo',
+    ...options
+});
+
+/**
+ * UserInfo (POST)
+ *
+ * OpenID Connect UserInfo (OIDC Core §5.3), advertised as the discovery document's
+ * `userinfo_endpoint`: the claims about the token's account that its granted scopes allow.
+ * `openid` gives `sub` (the account's id, the same `sub` as the ID token's); `profile` or
+ * `username` add `preferred_username` and `name`; `email` adds `email`. The access token comes as `Authorization: Bearer` (RFC 6750 §2.1) (a form `access_token` is not accepted: tokens stay out of bodies and logs).
+ *
+ * A missing, unknown, expired or revoked token: 401 `invalid_token` with
+ * `WWW-Authenticate: Bearer error="invalid_token"`. A token without the `openid` scope:
+ * 403 `insufficient_scope` (RFC 6750 §3.1). Gatehouse design: any Gatehouse access token
+ * of the account may call it (its own logins' tokens carry no scopes and get `sub`,
+ * `preferred_username`, `name` and `email`).
+ *
+ */
+export const postUserInfo = <ThrowOnError extends boolean = false>(options?: Options<PostUserInfoData, ThrowOnError>): RequestResult<PostUserInfoResponses, PostUserInfoErrors, ThrowOnError> => (options?.client ?? client).post<PostUserInfoResponses, PostUserInfoErrors, ThrowOnError>({
+    security: [{
+            key: 'AccessToken',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/auth/oauth2/userinfo',
+    ...options
+});
+
+/**
  * Authenticate
  *
  * Authenticate username and password. 200 on success, otherwise 403. For back ends that
@@ -437,7 +487,11 @@ export const revokeTokenRfc7009 = <ThrowOnError extends boolean = false>(options
  *
  */
 export const simpleAuthenticate = <ThrowOnError extends boolean = false>(options: Options<SimpleAuthenticateData, ThrowOnError>): RequestResult<SimpleAuthenticateResponses, SimpleAuthenticateErrors, ThrowOnError> => (options.client ?? client).post<SimpleAuthenticateResponses, SimpleAuthenticateErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{
+            key: 'SimpleBearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
     url: '/auth/simple',
     ...options,
     headers: {

@@ -20,6 +20,19 @@ export type ErrorResponse = {
 };
 
 /**
+ * OIDC Core §5.1 standard claims, as far as the scopes allow.
+ */
+export type UserInfo = {
+    /**
+     * the account id (ID tokens carry the same `sub`)
+     */
+    sub: string;
+    preferred_username?: string;
+    name?: string;
+    email?: string;
+};
+
+/**
  * RFC 6749 §5.2 error body, used by the OAuth2 endpoints.
  */
 export type OAuth2Error = {
@@ -997,6 +1010,88 @@ export type RevokeTokenRfc7009Responses = {
 };
 
 export type RevokeTokenRfc7009Response2 = RevokeTokenRfc7009Responses[keyof RevokeTokenRfc7009Responses];
+
+export type GetUserInfoData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/auth/oauth2/userinfo';
+};
+
+export type GetUserInfoErrors = {
+    /**
+     * RFC 6749 §5.2: `invalid_request`, `invalid_grant` (code or refresh token invalid, expired, used or issued to another client; wrong `redirect_uri` or `code_verifier`; login refused in the password grant), `unsupported_grant_type`, `invalid_scope`, `unauthorized_client` (grant type not allowed for this client).
+     */
+    400: OAuth2Error;
+    /**
+     * No access token, or one that is unknown, expired or revoked (RFC 6750 §3.1 `invalid_token`).
+     */
+    401: OAuth2Error;
+    /**
+     * The token's scopes do not include `openid` (RFC 6750 §3.1 `insufficient_scope`).
+     */
+    403: OAuth2Error;
+    /**
+     * Unexpected error; details are in the server log only (`server_error`).
+     */
+    500: OAuth2Error;
+    /**
+     * The identity store is unreachable (`temporarily_unavailable`).
+     */
+    503: OAuth2Error;
+};
+
+export type GetUserInfoError = GetUserInfoErrors[keyof GetUserInfoErrors];
+
+export type GetUserInfoResponses = {
+    /**
+     * The claims.
+     */
+    200: UserInfo;
+};
+
+export type GetUserInfoResponse = GetUserInfoResponses[keyof GetUserInfoResponses];
+
+export type PostUserInfoData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/auth/oauth2/userinfo';
+};
+
+export type PostUserInfoErrors = {
+    /**
+     * RFC 6749 §5.2: `invalid_request`, `invalid_grant` (code or refresh token invalid, expired, used or issued to another client; wrong `redirect_uri` or `code_verifier`; login refused in the password grant), `unsupported_grant_type`, `invalid_scope`, `unauthorized_client` (grant type not allowed for this client).
+     */
+    400: OAuth2Error;
+    /**
+     * No access token, or one that is unknown, expired or revoked (RFC 6750 §3.1 `invalid_token`).
+     */
+    401: OAuth2Error;
+    /**
+     * The token's scopes do not include `openid` (RFC 6750 §3.1 `insufficient_scope`).
+     */
+    403: OAuth2Error;
+    /**
+     * Unexpected error; details are in the server log only (`server_error`).
+     */
+    500: OAuth2Error;
+    /**
+     * The identity store is unreachable (`temporarily_unavailable`).
+     */
+    503: OAuth2Error;
+};
+
+export type PostUserInfoError = PostUserInfoErrors[keyof PostUserInfoErrors];
+
+export type PostUserInfoResponses = {
+    /**
+     * The claims.
+     */
+    200: UserInfo;
+};
+
+export type PostUserInfoResponse = PostUserInfoResponses[keyof PostUserInfoResponses];
 
 export type SimpleAuthenticateData = {
     body: SimpleAuthRequest;

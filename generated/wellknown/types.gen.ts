@@ -22,6 +22,13 @@ export type OpenIdConfiguration = {
     code_challenge_methods_supported?: Array<string>;
     scopes_supported?: Array<string>;
     claims_supported?: Array<string>;
+    prompt_values_supported?: Array<string>;
+    /**
+     * RFC 9207: authorization responses carry `iss`
+     */
+    authorization_response_iss_parameter_supported?: boolean;
+    claims_parameter_supported?: boolean;
+    request_parameter_supported?: boolean;
 };
 
 /**

@@ -18,7 +18,22 @@ function tokenBody(t: TokenSummary) {
   return { client_id: t.clientId, client_name: t.clientName, created: t.createdAt.toISOString(), expires: t.expiresAt.toISOString(), short_token: t.shortToken, type: t.type };
 }
 
+/** OIDC UserInfo (GET and POST alike): the caller was authenticated by its access token. */
+function userInfo(ctx: Ctx) {
+  const { accessToken } = requirePrincipal(ctx);
+  if (!accessToken) throw new Error('userinfo reached without an access token');
+  return { status: 200 as const, body: ctx.rules.oauth2.userInfo(accessToken), headers: { 'Cache-Control': 'no-store' } };
+}
+
 export const oauth2Handlers = {
+  async getUserInfo({ ctx }) {
+    return userInfo(ctx);
+  },
+
+  async postUserInfo({ ctx }) {
+    return userInfo(ctx);
+  },
+
   async getOauth2Tokens({ ctx }) {
     const { account } = requirePrincipal(ctx);
     return { status: 200, body: { tokens: (await ctx.rules.oauth2.listTokens(account)).map(tokenBody) } };
@@ -35,7 +50,7 @@ export const oauth2Handlers = {
   },
 
   async authorizeGrant({ body, ctx }) {
-    const { account } = requirePrincipal(ctx);
+    const { account, session } = requirePrincipal(ctx);
     const answer = await ctx.rules.oauth2.authorize(
       account,
       {
@@ -48,6 +63,7 @@ export const oauth2Handlers = {
         codeChallenge: body.code_challenge,
         codeChallengeMethod: body.code_challenge_method,
         nonce: optional(body.nonce),
+        authTime: session?.createdAt,
       },
       ctx.meta,
     );
@@ -87,5 +103,5 @@ export const oauth2Handlers = {
   },
 } satisfies Pick<
   H,
-  'getOauth2Tokens' | 'getOauth2TokensLegacy' | 'getOauth2Client' | 'authorizeGrant' | 'grantToken' | 'introspectToken' | 'revokeTokenRfc7009' | 'revokeToken'
+  'getUserInfo' | 'postUserInfo' | 'getOauth2Tokens' | 'getOauth2TokensLegacy' | 'getOauth2Client' | 'authorizeGrant' | 'grantToken' | 'introspectToken' | 'revokeTokenRfc7009' | 'revokeToken'
 >;

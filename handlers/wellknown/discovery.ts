@@ -28,6 +28,7 @@ export const discoveryHandlers = {
         token_endpoint: `${api}/token`,
         introspection_endpoint: `${api}/token_info`,
         revocation_endpoint: `${api}/revoke`,
+        userinfo_endpoint: `${api}/userinfo`,
         jwks_uri: `${base}/.well-known/jwks.json`,
         response_types_supported: ['code'],
         grant_types_supported: ['authorization_code', 'refresh_token', ...(passwordGrant ? ['password'] : [])],
@@ -38,7 +39,12 @@ export const discoveryHandlers = {
         revocation_endpoint_auth_methods_supported: [...clientAuth, 'none'],
         code_challenge_methods_supported: ['S256'],
         scopes_supported: scopes,
-        claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'nonce', 'email', 'name', 'preferred_username'],
+        claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'email', 'name', 'preferred_username'],
+        // OIDC Core §3.1.2.1 prompt and max_age; RFC 9207 `iss` on every authorization response.
+        prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
+        authorization_response_iss_parameter_supported: true,
+        claims_parameter_supported: false,
+        request_parameter_supported: false,
       },
     };
   },

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { isGatehouseError } from '../../core/errors.js';
 import type { AuthorizeRequest } from '../../core/kernel/oauth2/authorize.js';
 import type { SimpleAuthRules } from '../../core/faces/simple-auth/index.js';
+import { freshEnough, reauthenticationUrl, signInDemand } from './authorize-prompt.js';
 import { escapeHtml, sendPage } from './html.js';
 
 const SCOPE_TEXT: Record<string, string> = {
@@ -21,6 +22,7 @@ const SCOPE_TEXT: Record<string, string> = {
 export function consentPage(rules: SimpleAuthRules) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
+      const issuer = rules.settings.publicUrl;
       const param = (name: string) => (typeof req.query[name] === 'string' && req.query[name] !== '' ? (req.query[name] as string) : undefined);
       const request: AuthorizeRequest = {
         clientId: param('client_id') ?? '',
@@ -40,11 +42,28 @@ export function consentPage(rules: SimpleAuthRules) {
       } catch (error) {
         if (!isGatehouseError(error)) throw error;
         // The redirect URI is verified: tell the client (§4.1.2.1).
-        return void res.redirect(302, withParams(request.redirectUri, { error: error.reason ?? 'invalid_request', error_description: error.message, state: request.state }));
+        return void res.redirect(302, withParams(request.redirectUri, { error: error.reason ?? 'invalid_request', error_description: error.message, state: request.state, iss: issuer }));
       }
+      // From here on the client is told by redirect (RFC 9207: with our `iss`, against mix-up).
+      const toClient = (params: Record<string, string | undefined>) => res.redirect(302, withParams(request.redirectUri, { ...params, state: request.state, iss: issuer }));
+      const now = rules.clock.now();
+      const demand = signInDemand(req, now);
+      if ('invalid' in demand) return void toClient({ error: 'invalid_request', error_description: demand.invalid });
       const cookie = (req.cookies as Record<string, string> | undefined)?.[rules.settings.sessionCookie];
-      const live = cookie ? await rules.sessions.resolve(cookie) : undefined;
-      if (!live) return void res.redirect(302, `/login?continue=${encodeURIComponent(req.originalUrl)}`);
+      const found = cookie ? await rules.sessions.resolve(cookie) : undefined;
+      const live = found && freshEnough(found, demand) ? found : undefined;
+      // prompt=none: silent renewal in a hidden frame; never a page, only an answer (OIDC Core §3.1.2.6).
+      if (demand.none && !live) return void toClient({ error: 'login_required', error_description: found ? 'the sign-in is older than max_age' : 'no signed-in session' });
+      if (!live || demand.login) return void res.redirect(302, `/login?continue=${encodeURIComponent(demand.login ? reauthenticationUrl(req.originalUrl, now) : req.originalUrl)}`);
+      if (demand.none) {
+        try {
+          const granted = await rules.oauth2.authorize(live.account, { ...request, auto: true, authTime: live.session.createdAt }, { requestId: String(res.locals.requestId ?? ''), ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null });
+          return void toClient({ code: granted.code });
+        } catch (error) {
+          if (!isGatehouseError(error)) throw error;
+          return void toClient({ error: 'consent_required', error_description: 'the account has not granted these scopes to this application' });
+        }
+      }
 
       const grant = {
         client_id: client.id,
@@ -62,9 +81,10 @@ export function consentPage(rules: SimpleAuthRules) {
         head: [
           `<meta name="csrf" content="${escapeHtml(String(res.locals.csrfToken ?? ''))}">`,
           `<meta name="grant" content="${escapeHtml(JSON.stringify(grant))}">`,
-          `<meta name="auto" content="${client.settings.allowAutoGrant ? 'true' : 'false'}">`,
+          `<meta name="auto" content="${client.settings.allowAutoGrant && !demand.consent ? 'true' : 'false'}">`,
+          `<meta name="issuer" content="${escapeHtml(issuer)}">`,
         ].join('\n'),
-        body: `<div id="consent"${client.settings.allowAutoGrant ? ' hidden' : ''}>
+        body: `<div id="consent"${client.settings.allowAutoGrant && !demand.consent ? ' hidden' : ''}>
 <h1><span id="client-name">${escapeHtml(client.name)}</span> wants to use your account</h1>
 ${author}
 <p>Signed in as <strong id="account">${escapeHtml(live.account.username)}</strong>. It will be able to:</p>
@@ -101,6 +121,7 @@ function finish(params) {
   const url = new URL(grant.redirect_uri);
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   if (grant.state) url.searchParams.set('state', grant.state);
+  url.searchParams.set('iss', meta('issuer'));
   window.location.assign(url.toString());
 }
 async function requestCode(auto) {

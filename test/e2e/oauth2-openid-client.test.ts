@@ -55,6 +55,8 @@ describe.each(DATABASES)('openid-client against Gatehouse on %s', (kind) => {
     const callback = new URL(GRAFANA.redirect);
     callback.searchParams.set('code', code);
     callback.searchParams.set('state', state);
+    // RFC 9207: the consent page adds the issuer, and the client checks it.
+    callback.searchParams.set('iss', gh.url);
 
     const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
     expect(tokens.token_type.toLowerCase()).toBe('bearer');

@@ -20,6 +20,8 @@ export interface SimpleAuthRules {
   sessions: Pick<SessionService, 'end'> & { resolve(token: string): Promise<LiveSession | undefined> };
   /** the OAuth2 authorization server simple-auth fronts */
   oauth2: Kernel['oauth2'];
+  /** the kernel's clock (sign-in ages for `max_age`) */
+  clock: Kernel['clock'];
 }
 
 /** The simple-auth face's rules (zix99/simple-auth) over the identity kernel; it has no tables of its own. */
@@ -32,5 +34,6 @@ export function createSimpleAuthRules({ kernel, settings }: FaceDeps<object, Sim
     onetime: new SimpleAuthOneTime(kernel, settings),
     sessions: { end: (token) => kernel.sessions.end(token), resolve: (token) => kernel.sessions.resolve(token, SIMPLE_AUTH_SESSION) },
     oauth2: kernel.oauth2,
+    clock: kernel.clock,
   };
 }

@@ -18,6 +18,8 @@ export interface AuthorizeRequest {
   codeChallenge?: string | undefined;
   codeChallengeMethod?: string | undefined;
   nonce?: string | undefined;
+  /** when the signed-in account authenticated (its session's sign-in), for the ID token's `auth_time` */
+  authTime?: Date | undefined;
 }
 
 /**
@@ -57,7 +59,7 @@ export async function authorize(deps: OAuth2Deps, account: Account, request: Aut
   // 256 random bits, stored as SHA-256 only: guessing or reading one from the database is useless.
   const code = randomToken(32);
   await deps.store.transaction(async (tx) => {
-    const grant = await tx.oauth2.insertGrant({ accountId: account.id, clientId: client.id, scopes, origin: 'authorization_code', at: now });
+    const grant = await tx.oauth2.insertGrant({ accountId: account.id, clientId: client.id, scopes, origin: 'authorization_code', at: now, authTime: request.authTime ?? null });
     await tx.oauth2.insertToken({
       grantId: grant.id,
       type: 'code',

@@ -30,6 +30,8 @@ export interface OAuth2Token {
   revokedAt: Date | null;
   /** revocation time of the grant behind it (a revoked family revokes all its tokens) */
   grantRevokedAt: Date | null;
+  /** when the account authenticated for the grant behind it (OIDC `auth_time`), if known */
+  grantAuthTime: Date | null;
   redirectUri: string | null;
   codeChallenge: string | null;
   nonce: string | null;

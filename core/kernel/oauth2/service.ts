@@ -18,6 +18,8 @@ import { introspect, revokePresented, type IntrospectionResponse } from './intro
 import { KeyRing } from './keys.js';
 import { oauthError } from './scopes.js';
 import { TokenIssuer, type TokenResponse } from './tokens.js';
+import { userInfoClaims, type UserInfoClaims } from './userinfo.js';
+import type { LiveAccessToken } from './first-party.js';
 
 export interface OAuth2ServiceDeps {
   store: KernelStore;
@@ -90,6 +92,11 @@ export class OAuth2Service {
   /** What a client authentication spends its guesses against. */
   private guard(meta: RequestMeta): { guesses: GuessBudget; ip: string | null } {
     return { guesses: this.#deps.guesses, ip: meta.ip };
+  }
+
+  /** OIDC UserInfo: the claims the presented token's scopes release. */
+  userInfo(live: LiveAccessToken): UserInfoClaims {
+    return userInfoClaims(live);
   }
 
   listTokens(account: Account): Promise<TokenSummary[]> {

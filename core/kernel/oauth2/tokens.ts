@@ -27,6 +27,8 @@ export interface IssueRequest {
   scopes: string[];
   /** OpenID Connect nonce from the authorization request (OIDC Core §3.1.2.1) */
   nonce?: string | null;
+  /** when the account authenticated for the grant (ID token `auth_time`, OIDC Core §2) */
+  authTime?: Date | null;
   /** a new grant (code, password) may reuse a token and revoke older grants; a refresh may not */
   fresh: boolean;
   /** the signing key, loaded before the transaction (the key ring reads through the pool) */
@@ -96,7 +98,7 @@ export class TokenIssuer {
       response.refresh_token = refresh;
       await audit('Issued OAuth2 refresh_token');
     }
-    if (client.oidc && scopes.includes('openid')) response.id_token = await this.idToken(request.key, client, account, scopes, request.nonce ?? null);
+    if (client.oidc && scopes.includes('openid')) response.id_token = await this.idToken(request.key, client, account, scopes, request.nonce ?? null, request.authTime ?? null);
     if (scopes.length) response.scope = scopes.join(' ');
     return response;
   }
@@ -127,10 +129,11 @@ export class TokenIssuer {
   }
 
   /** OIDC Core §2: iss, sub, aud, exp, iat, nonce; claims gated by scope (§5.4). */
-  async idToken(key: LoadedKey, client: OAuth2Client, account: Account, scopes: string[], nonce: string | null): Promise<string> {
+  async idToken(key: LoadedKey, client: OAuth2Client, account: Account, scopes: string[], nonce: string | null, authTime: Date | null = null): Promise<string> {
     const now = this.clock.now();
     const claims: Record<string, unknown> = {};
     if (nonce) claims.nonce = nonce;
+    if (authTime) claims.auth_time = epochSeconds(authTime);
     if (scopes.includes('email') && account.email) claims.email = account.email;
     if (scopes.includes('username') || scopes.includes('profile')) {
       claims.name = account.displayName;

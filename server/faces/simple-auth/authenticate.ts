@@ -17,6 +17,21 @@ export const simpleAuthAuthenticator: Authenticator<SimpleAuthRules> = async (re
     if (route.security.length === 0) return undefined;
     const { settings } = ctx.rules;
 
+    // OIDC UserInfo: an access token and nothing else (RFC 6750 §2.1); failures in RFC 6750's words.
+    if (has(route, 'AccessToken')) {
+      const { bearer } = ctx.credentials;
+      const live = bearer ? await ctx.kernel.tokens.verify(bearer) : undefined;
+      if (!live) {
+        throw new GatehouseError('invalid_token', {
+          reason: 'invalid_token',
+          message: 'the access token is missing, unknown, expired or revoked',
+          challenge: bearer ? 'Bearer error="invalid_token"' : 'Bearer',
+          logDetail: bearer ? 'unknown, revoked or expired token' : 'no bearer token',
+        });
+      }
+      return { account: live.account, accessToken: live, via: 'bearer' };
+    }
+
     const sharedKey = has(route, 'SharedKey');
     if (sharedKey && settings.sharedKey.enabled && sharedKeyMatches(req, settings.sharedKey.secret ?? '')) {
       return sharedKey.includes('AccountUUID') ? accountFromHeader(req, ctx) : undefined;

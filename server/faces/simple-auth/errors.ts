@@ -35,7 +35,7 @@ const REASONS: Partial<Record<ErrorCode, { status: number; reason: string }>> = 
 };
 
 /** Operations that answer errors as RFC 6749 §5.2 `{error, error_description}`. */
-export const OAUTH2_OPERATIONS = new Set(['getOauth2Client', 'authorizeGrant', 'grantToken', 'introspectToken', 'revokeTokenRfc7009']);
+export const OAUTH2_OPERATIONS = new Set(['getUserInfo', 'postUserInfo', 'getOauth2Client', 'authorizeGrant', 'grantToken', 'introspectToken', 'revokeTokenRfc7009']);
 
 const OAUTH2_CODES: Partial<Record<ErrorCode, string>> = {
   throttled: 'slow_down',
@@ -43,6 +43,8 @@ const OAUTH2_CODES: Partial<Record<ErrorCode, string>> = {
   internal: 'server_error',
   not_found: 'invalid_client',
   invalid_client: 'invalid_client',
+  invalid_token: 'invalid_token',
+  insufficient_scope: 'insufficient_scope',
 };
 
 export const renderSimpleAuthError: FaceErrorRenderer = (error, operationId): ErrorReply => {

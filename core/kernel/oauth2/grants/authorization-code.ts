@@ -32,7 +32,7 @@ export const authorizationCodeGrant: GrantHandler = {
     const outcome = await deps.store.transaction(async (tx) => {
       // Single use: of two concurrent redemptions exactly one wins this conditional UPDATE.
       if (!(await tx.oauth2.consume(code.id, now))) return 'replayed' as const;
-      return deps.tokens.issue(tx, { client, account, grantId: code.grantId, scopes: code.scopes, nonce: code.nonce, fresh: true, key }, meta);
+      return deps.tokens.issue(tx, { client, account, grantId: code.grantId, scopes: code.scopes, nonce: code.nonce, authTime: code.grantAuthTime, fresh: true, key }, meta);
     });
     if (outcome === 'replayed') return revokeFamilyOnReplay(deps, code.grantId, code.accountId, 'authorization code', meta);
     return outcome;

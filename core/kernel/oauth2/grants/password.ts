@@ -21,8 +21,8 @@ export const passwordGrant: GrantHandler = {
     const now = deps.clock.now();
     const key = await deps.keys.signingKey();
     return deps.store.transaction(async (tx) => {
-      const grant = await tx.oauth2.insertGrant({ accountId: account.id, clientId: client.id, scopes, origin: 'password', at: now });
-      return deps.tokens.issue(tx, { client, account, grantId: grant.id, scopes, fresh: true, key }, meta);
+      const grant = await tx.oauth2.insertGrant({ accountId: account.id, clientId: client.id, scopes, origin: 'password', at: now, authTime: now });
+      return deps.tokens.issue(tx, { client, account, grantId: grant.id, scopes, authTime: now, fresh: true, key }, meta);
     });
   },
 };

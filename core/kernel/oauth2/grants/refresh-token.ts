@@ -27,7 +27,7 @@ export const refreshTokenGrant: GrantHandler = {
 
     const outcome = await deps.store.transaction(async (tx) => {
       if (!(await tx.oauth2.consume(token.id, now))) return 'replayed' as const;
-      return deps.tokens.issue(tx, { client, account, grantId: token.grantId, scopes, fresh: false, key }, meta);
+      return deps.tokens.issue(tx, { client, account, grantId: token.grantId, scopes, authTime: token.grantAuthTime, fresh: false, key }, meta);
     });
     if (outcome === 'replayed') return revokeFamilyOnReplay(deps, token.grantId, token.accountId, 'refresh token', meta);
     return outcome;
