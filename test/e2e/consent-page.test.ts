@@ -68,6 +68,7 @@ describe.each(DATABASES)('consent page in headless Chromium on %s', (kind) => {
     await Promise.all([page.waitForURL(new RegExp(`^${callback}\\?`)), page.click('#approve')]);
     const landed = new URL(page.url());
     expect(landed.searchParams.get('state')).toBe('st-42');
+    expect(landed.searchParams.get('iss')).toBe(gh.url);
     const code = landed.searchParams.get('code')!;
     expect(code).toMatch(/^[\w-]{43}$/);
     expect(await page.textContent('h1')).toBe('notes app');
@@ -96,7 +97,7 @@ describe.each(DATABASES)('consent page in headless Chromium on %s', (kind) => {
     await page.waitForSelector('#consent:not([hidden])');
     await Promise.all([page.waitForURL(new RegExp(`^${callback}\\?`)), page.click('#deny')]);
     const landed = new URL(page.url());
-    expect(Object.fromEntries(landed.searchParams)).toEqual({ error: 'access_denied', state: 'no-thanks' });
+    expect(Object.fromEntries(landed.searchParams)).toEqual({ error: 'access_denied', state: 'no-thanks', iss: gh.url });
     await context.close();
   });
 
