@@ -170,7 +170,7 @@ export interface SigningKeyRepository {
 
 export interface OAuth2Repository {
   /** `authTime`: when the account authenticated for this grant (OIDC `auth_time`) */
-  insertGrant(grant: { accountId: number; clientId: string; scopes: string[]; origin: GrantOrigin; at: Date; authTime?: Date | null }): Promise<OAuth2Grant>;
+  insertGrant(grant: { accountId: number; clientId: string; scopes: string[]; origin: GrantOrigin; at: Date; authTime?: Date | null; claims?: Readonly<Record<string, unknown>> | null }): Promise<OAuth2Grant>;
   insertToken(token: NewOAuth2Token): Promise<OAuth2Token>;
   findToken(type: OAuth2TokenType, tokenHash: string): Promise<OAuth2Token | undefined>;
   /** `UPDATE … SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL`; false when already used */

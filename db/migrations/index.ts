@@ -13,6 +13,7 @@ import * as guessBudgets from './20261204000000_guess_budgets.js';
 import * as deferredJobs from './20261204000100_deferred_jobs.js';
 import * as outboxExpiry from './20261204000200_outbox_expiry.js';
 import * as grantAuthTime from './20261204000300_grant_auth_time.js';
+import * as grantClaims from './20261204000400_grant_claims.js';
 
 /**
  * Migrations are imported, not discovered on disk, so the same list runs under tsx, vitest and a
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261204000100_deferred_jobs': deferredJobs,
   '20261204000200_outbox_expiry': outboxExpiry,
   '20261204000300_grant_auth_time': grantAuthTime,
+  '20261204000400_grant_claims': grantClaims,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

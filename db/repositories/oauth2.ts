@@ -27,6 +27,7 @@ interface DbTokenRow {
   revoked_at: unknown;
   grant_revoked_at: unknown;
   grant_auth_time?: unknown;
+  grant_claims?: string | null;
   redirect_uri: string | null;
   code_challenge: string | null;
   nonce: string | null;
@@ -62,6 +63,7 @@ function toToken(row: DbTokenRow): OAuth2Token {
     revokedAt: toDateOrNull(row.revoked_at),
     grantRevokedAt: toDateOrNull(row.grant_revoked_at),
     grantAuthTime: toDateOrNull(row.grant_auth_time),
+    grantClaims: row.grant_claims ? (JSON.parse(row.grant_claims) as Record<string, unknown>) : null,
     redirectUri: row.redirect_uri,
     codeChallenge: row.code_challenge,
     nonce: row.nonce,
@@ -76,11 +78,11 @@ export class KnexOAuth2Repository implements OAuth2Repository {
   private tokens() {
     return this.db<DbTokenRow>('oauth2_tokens as t')
       .join('oauth2_grants as g', 'g.id', 't.grant_id')
-      .select('t.*', 'g.revoked_at as grant_revoked_at', 'g.auth_time as grant_auth_time');
+      .select('t.*', 'g.revoked_at as grant_revoked_at', 'g.auth_time as grant_auth_time', 'g.claims as grant_claims');
   }
 
-  async insertGrant(grant: { accountId: number; clientId: string; scopes: string[]; origin: GrantOrigin; at: Date; authTime?: Date | null }): Promise<OAuth2Grant> {
-    const row = { account_id: grant.accountId, client_id: grant.clientId, scope: grant.scopes.join(' '), origin: grant.origin, created_at: grant.at, revoked_at: null, auth_time: grant.authTime ?? null };
+  async insertGrant(grant: { accountId: number; clientId: string; scopes: string[]; origin: GrantOrigin; at: Date; authTime?: Date | null; claims?: Readonly<Record<string, unknown>> | null }): Promise<OAuth2Grant> {
+    const row = { account_id: grant.accountId, client_id: grant.clientId, scope: grant.scopes.join(' '), origin: grant.origin, created_at: grant.at, revoked_at: null, auth_time: grant.authTime ?? null, claims: grant.claims ? JSON.stringify(grant.claims) : null };
     const [id] = await this.db('oauth2_grants').insert(row);
     return toGrant({ ...row, id: Number(id) });
   }

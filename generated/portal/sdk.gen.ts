@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { Approve2FaData, Approve2FaErrors, Approve2FaResponses, ConsumeCliBrowserTokenData, ConsumeCliBrowserTokenErrors, ConsumeCliBrowserTokenResponses, GenerateCliBrowserTokenData, GenerateCliBrowserTokenErrors, GenerateCliBrowserTokenResponses, InitialLoadData, InitialLoadErrors, InitialLoadResponses, LoginAsUserData, LoginAsUserErrors, LoginAsUserResponses, LoginStatusData, LoginStatusErrors, LoginStatusResponses, LogoutData, LogoutErrors, LogoutResponses, PortalForgotPasswordData, PortalForgotPasswordErrors, PortalForgotPasswordResponses, PortalLoginData, PortalLoginErrors, PortalLoginResponses, PortalRequestMagicCodeData, PortalRequestMagicCodeErrors, PortalRequestMagicCodeResponses, PortalResetCallbackData, PortalResetCallbackErrors, PortalResetCallbackResponses, PortalResetPasswordData, PortalResetPasswordErrors, PortalResetPasswordResponses, PortalVerify2FaData, PortalVerify2FaErrors, PortalVerify2FaResponses, Reject2FaData, Reject2FaErrors, Reject2FaResponses, RequestMagicCodeData, RequestMagicCodeErrors, RequestMagicCodeResponses, SwitchOrgData, SwitchOrgErrors, SwitchOrgResponses } from './types.gen.js';
+import type { Approve2FaData, Approve2FaErrors, Approve2FaResponses, ConsumeCliBrowserTokenData, ConsumeCliBrowserTokenErrors, ConsumeCliBrowserTokenResponses, GenerateCliBrowserTokenData, GenerateCliBrowserTokenErrors, GenerateCliBrowserTokenResponses, InitialLoadData, InitialLoadErrors, InitialLoadResponses, LoginAsUserData, LoginAsUserErrors, LoginAsUserResponses, LoginStatusData, LoginStatusErrors, LoginStatusResponses, LogoutData, LogoutErrors, LogoutResponses, PortalForgotPasswordData, PortalForgotPasswordErrors, PortalForgotPasswordResponses, PortalLoginData, PortalLoginErrors, PortalLoginResponses, PortalRequestMagicCodeData, PortalRequestMagicCodeErrors, PortalRequestMagicCodeResponses, PortalResetCallbackData, PortalResetCallbackErrors, PortalResetCallbackResponses, PortalResetPasswordData, PortalResetPasswordErrors, PortalResetPasswordResponses, PortalVerify2FaData, PortalVerify2FaErrors, PortalVerify2FaResponses, RefreshPortalTokenData, RefreshPortalTokenErrors, RefreshPortalTokenResponses, Reject2FaData, Reject2FaErrors, Reject2FaResponses, RequestMagicCodeData, RequestMagicCodeErrors, RequestMagicCodeResponses, SwitchOrgData, SwitchOrgErrors, SwitchOrgResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -108,6 +108,35 @@ export const generateCliBrowserToken = <ThrowOnError extends boolean = false>(op
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/auth/cli-browser-token',
     ...options
+});
+
+/**
+ * Refresh Access Token
+ *
+ * Redeems a refresh token from a portal or CLI sign-in for a new token pair. Valstorm's CLI
+ * calls this with `{refresh_token}` and reads `access_token` (and takes a new
+ * `refresh_token` when one is returned).
+ *
+ * Public: the refresh token is the credential. Rotation (RFC 9700 §4.14.2): every use
+ * consumes the refresh token atomically and returns a new one in the same family, with the
+ * same end (a refresh never extends the sign-in: 7 days for a password sign-in, 1 hour for
+ * an impersonation). The new access token carries the same `org` and `act` claims as the
+ * sign-in's. Presenting a consumed refresh token again is treated as theft: the whole family
+ * (every access and refresh token of that sign-in) is revoked. Logout, a password reset,
+ * revoke-all and deactivation revoke the family too. An unknown, expired, used or revoked
+ * refresh token answers 401 `Invalid refresh token`, all alike. Throttled per client
+ * address (429).
+ *
+ * Gatehouse design: the seed documents the path and its request and answer fields only;
+ * the answer is the same `Token` the sign-ins return.
+ */
+export const refreshPortalToken = <ThrowOnError extends boolean = false>(options: Options<RefreshPortalTokenData, ThrowOnError>): RequestResult<RefreshPortalTokenResponses, RefreshPortalTokenErrors, ThrowOnError> => (options.client ?? client).post<RefreshPortalTokenResponses, RefreshPortalTokenErrors, ThrowOnError>({
+    url: '/oauth2/refresh',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**

@@ -40,6 +40,13 @@ export type HttpValidationError = {
 };
 
 /**
+ * A refresh token from a sign-in's `Token`.
+ */
+export type RefreshRequest = {
+    refresh_token: string;
+};
+
+/**
  * A token pair. The access token is a JWT; the refresh token is opaque.
  */
 export type Token = {
@@ -480,6 +487,51 @@ export type GenerateCliBrowserTokenResponses = {
 };
 
 export type GenerateCliBrowserTokenResponse = GenerateCliBrowserTokenResponses[keyof GenerateCliBrowserTokenResponses];
+
+export type RefreshPortalTokenData = {
+    body: RefreshRequest;
+    path?: never;
+    query?: never;
+    url: '/oauth2/refresh';
+};
+
+export type RefreshPortalTokenErrors = {
+    /**
+     * The refresh token is unknown, expired, already used or revoked (all alike).
+     */
+    401: HttpError;
+    /**
+     * No such route (FastAPI's router-level `404 Not found`, documented on every route).
+     */
+    404: HttpError;
+    /**
+     * The request does not match the contract. Gatehouse design: unknown query parameters and a body where the operation takes none are refused too (FastAPI would ignore them), so a misspelt parameter is never silently dropped.
+     */
+    422: HttpValidationError;
+    /**
+     * Throttled (per client address, and per email where one is sent); applied alike to known and unknown accounts.
+     */
+    429: HttpError;
+    /**
+     * Unexpected error; the cause is in the server log only.
+     */
+    500: HttpError;
+    /**
+     * The identity store is unreachable. Never answered as 401 or 200.
+     */
+    503: HttpError;
+};
+
+export type RefreshPortalTokenError = RefreshPortalTokenErrors[keyof RefreshPortalTokenErrors];
+
+export type RefreshPortalTokenResponses = {
+    /**
+     * A new token pair; the presented refresh token is spent.
+     */
+    200: Token;
+};
+
+export type RefreshPortalTokenResponse = RefreshPortalTokenResponses[keyof RefreshPortalTokenResponses];
 
 export type ConsumeCliBrowserTokenData = {
     body: ConsumeCliTokenRequest;

@@ -49,4 +49,8 @@ export const sessionHandlers = {
     const code = body.code ?? body.exchange_code ?? '';
     return { status: 200, headers: NO_STORE, body: await ctx.rules.cli.consume(code, ctx.meta) };
   },
-} satisfies Pick<H, 'initialLoad' | 'logout' | 'switchOrg' | 'loginAsUser' | 'generateCliBrowserToken' | 'consumeCliBrowserToken'>;
+
+  async refreshPortalToken({ body, ctx }) {
+    return { status: 200, headers: NO_STORE, body: await ctx.rules.tokens.refresh(body.refresh_token, ctx.meta) };
+  },
+} satisfies Pick<H, 'initialLoad' | 'logout' | 'switchOrg' | 'loginAsUser' | 'generateCliBrowserToken' | 'consumeCliBrowserToken' | 'refreshPortalToken'>;

@@ -32,6 +32,8 @@ export interface PortalRules {
   impersonation: ImpersonationService;
   /** per client address, on the public operations */
   rateLimit: RateLimiter;
+  /** token pairs of portal and CLI sign-ins (refresh) */
+  tokens: PortalTokens;
 }
 
 /** Mails (codes, reset links) per email address per 15 minutes, counted alike for unknown emails. */
@@ -52,5 +54,6 @@ export function createPortalRules({ kernel, store, within, settings }: FaceDeps<
     reset: new PasswordResetService({ kernel, portal: store.portal, within: (tx) => within(tx).portal, mailLimit, publicUrl }),
     impersonation: new ImpersonationService(kernel, tokens),
     rateLimit: kernel.rateLimiter({ limit: settings.requestsPerMinute, windowSeconds: 60 }),
+    tokens,
   };
 }

@@ -1,3 +1,4 @@
+import { GatehouseError } from '../../errors.js';
 import type { RequestMeta } from '../../kernel/audit.js';
 import type { Account } from '../../kernel/model.js';
 import type { Kernel } from '../../kernel/index.js';
@@ -37,6 +38,13 @@ export class PortalTokens {
     const refreshSeconds = scope.actor ? IMPERSONATION_REFRESH_SECONDS : REFRESH_SECONDS;
     const token = await this.kernel.tokens.issue('portal', account, meta, { claims, refreshSeconds });
     if (!token.refreshToken) throw new Error('portal token issued without a refresh token');
+    return { access_token: token.accessToken, refresh_token: token.refreshToken, token_type: 'bearer' };
+  }
+
+  /** POST /v1/oauth2/refresh: a new pair for a live refresh token; every failure answers alike. */
+  async refresh(refreshToken: string, meta: RequestMeta): Promise<PortalToken> {
+    const token = await this.kernel.tokens.refresh('portal', refreshToken, meta);
+    if (!token?.refreshToken) throw new GatehouseError('invalid_token', { message: 'Invalid refresh token', logDetail: 'unknown, expired, used or revoked refresh token' });
     return { access_token: token.accessToken, refresh_token: token.refreshToken, token_type: 'bearer' };
   }
 }

@@ -1,3 +1,4 @@
+import { sha256Hex } from '../../crypto.js';
 import type { RequestMeta } from '../audit.js';
 import type { Account } from '../model.js';
 import type { OAuth2Client } from './clients.js';
@@ -86,10 +87,43 @@ export class FirstPartyTokens {
     const refresh = options.refreshSeconds;
     const client = refresh === undefined ? face : { ...face, settings: { ...face.settings, issueRefreshToken: true, refreshExpiresSeconds: refresh } };
     const response = await deps.store.transaction(async (tx) => {
-      const grant = await tx.oauth2.insertGrant({ accountId: account.id, clientId: client.id, scopes, origin: 'first-party', at: now });
+      const grant = await tx.oauth2.insertGrant({ accountId: account.id, clientId: client.id, scopes, origin: 'first-party', at: now, authTime: now, claims: options.claims ?? null });
       return deps.tokens.issue(tx, { client, account, grantId: grant.id, scopes, fresh: true, key, audited: false, ...(options.claims ? { claims: options.claims } : {}) }, meta);
     });
     return { accessToken: response.access_token, expiresIn: response.expires_in, ...(response.refresh_token ? { refreshToken: response.refresh_token } : {}) };
+  }
+
+  /**
+   * Redeems a face's refresh token for a new pair under the same grant (RFC 9700 §4.14.2
+   * rotation): the old one is consumed by conditional update; a consumed one presented again is
+   * theft, and the whole sign-in (grant) is revoked. The pair keeps the sign-in's claims and its
+   * end: a refresh never extends a sign-in. Undefined for anything that does not redeem.
+   */
+  async refresh(faceName: string, presented: string, meta: RequestMeta): Promise<FirstPartyToken | undefined> {
+    const { deps } = this;
+    const now = deps.clock.now();
+    const token = await deps.store.oauth2.findToken('refresh_token', sha256Hex(presented));
+    if (!token || token.clientId !== firstPartyClientId(faceName)) return undefined;
+    const replayed = async () => {
+      await deps.store.oauth2.revokeGrant(token.grantId, now);
+      await deps.auditor.record(deps.store.audit, meta, { accountId: token.accountId, level: 'warn', module: `auth:${faceName}`, message: 'Refresh token used twice; the sign-in is revoked' });
+      return undefined;
+    };
+    if (token.usedAt) return replayed();
+    if (token.revokedAt || token.grantRevokedAt || token.expiresAt <= now) return undefined;
+    const account = await deps.store.accounts.findById(token.accountId);
+    if (!account?.active) return undefined;
+    const key = await deps.keys.signingKey();
+    const face = firstPartyClient(faceName, deps.firstPartyTokenSeconds);
+    const remaining = Math.max(1, Math.floor((token.expiresAt.getTime() - now.getTime()) / 1000));
+    const client = { ...face, settings: { ...face.settings, issueRefreshToken: true, refreshExpiresSeconds: remaining } };
+    const outcome = await deps.store.transaction(async (tx) => {
+      if (!(await tx.oauth2.consume(token.id, now))) return 'replayed' as const;
+      const claims = token.grantClaims ?? undefined;
+      return deps.tokens.issue(tx, { client, account, grantId: token.grantId, scopes: token.scopes, authTime: token.grantAuthTime, fresh: false, key, audited: false, ...(claims ? { claims } : {}) }, meta);
+    });
+    if (outcome === 'replayed') return replayed();
+    return { accessToken: outcome.access_token, expiresIn: outcome.expires_in, ...(outcome.refresh_token ? { refreshToken: outcome.refresh_token } : {}) };
   }
 
   /**

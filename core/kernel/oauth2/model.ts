@@ -32,6 +32,8 @@ export interface OAuth2Token {
   grantRevokedAt: Date | null;
   /** when the account authenticated for the grant behind it (OIDC `auth_time`), if known */
   grantAuthTime: Date | null;
+  /** extra access-token claims of the first-party sign-in behind it (the portal's `org`, `act`) */
+  grantClaims: Readonly<Record<string, unknown>> | null;
   redirectUri: string | null;
   codeChallenge: string | null;
   nonce: string | null;
