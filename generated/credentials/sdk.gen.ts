@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { ActivateApiCredentialData, ActivateApiCredentialErrors, ActivateApiCredentialResponses, ActivateServiceCredentialData, ActivateServiceCredentialErrors, ActivateServiceCredentialResponses, BulkRevokeApiCredentialsData, BulkRevokeApiCredentialsErrors, BulkRevokeApiCredentialsResponses, BulkRevokeServiceCredentialsData, BulkRevokeServiceCredentialsErrors, BulkRevokeServiceCredentialsResponses, CreateApiCredentialData, CreateApiCredentialErrors, CreateApiCredentialResponses, CreateServiceCredentialData, CreateServiceCredentialErrors, CreateServiceCredentialResponses, GetApiCredentialData, GetApiCredentialErrors, GetApiCredentialResponses, GetScimTokenData, GetScimTokenErrors, GetScimTokenResponses, GetServiceCredentialData, GetServiceCredentialErrors, GetServiceCredentialResponses, ListApiCredentialsData, ListApiCredentialsErrors, ListApiCredentialsResponses, ListServiceCredentialsData, ListServiceCredentialsErrors, ListServiceCredentialsResponses, RecreateScimTokenData, RecreateScimTokenErrors, RecreateScimTokenResponses, RenewApiCredentialData, RenewApiCredentialErrors, RenewApiCredentialResponses, RenewServiceCredentialData, RenewServiceCredentialErrors, RenewServiceCredentialResponses, ReplaceServiceCredentialData, ReplaceServiceCredentialErrors, ReplaceServiceCredentialResponses, RevokeApiCredentialData, RevokeApiCredentialErrors, RevokeApiCredentialResponses, RevokeScimTokenData, RevokeScimTokenErrors, RevokeScimTokenResponses, RevokeServiceCredentialData, RevokeServiceCredentialErrors, RevokeServiceCredentialResponses } from './types.gen.js';
+import type { ActivateApiCredentialData, ActivateApiCredentialErrors, ActivateApiCredentialResponses, ActivateServiceCredentialData, ActivateServiceCredentialErrors, ActivateServiceCredentialResponses, BulkRevokeApiCredentialsData, BulkRevokeApiCredentialsErrors, BulkRevokeApiCredentialsResponses, BulkRevokeServiceCredentialsData, BulkRevokeServiceCredentialsErrors, BulkRevokeServiceCredentialsResponses, CreateApiCredentialData, CreateApiCredentialErrors, CreateApiCredentialResponses, CreateServiceCredentialData, CreateServiceCredentialErrors, CreateServiceCredentialResponses, GetApiCredentialData, GetApiCredentialErrors, GetApiCredentialResponses, GetCredentialCaData, GetCredentialCaErrors, GetCredentialCaResponses, GetScimTokenData, GetScimTokenErrors, GetScimTokenResponses, GetServiceCredentialData, GetServiceCredentialErrors, GetServiceCredentialResponses, ListApiCredentialsData, ListApiCredentialsErrors, ListApiCredentialsResponses, ListServiceCredentialsData, ListServiceCredentialsErrors, ListServiceCredentialsResponses, RecreateScimTokenData, RecreateScimTokenErrors, RecreateScimTokenResponses, RenewApiCredentialData, RenewApiCredentialErrors, RenewApiCredentialResponses, RenewServiceCredentialData, RenewServiceCredentialErrors, RenewServiceCredentialResponses, ReplaceServiceCredentialData, ReplaceServiceCredentialErrors, ReplaceServiceCredentialResponses, RevokeApiCredentialData, RevokeApiCredentialErrors, RevokeApiCredentialResponses, RevokeScimTokenData, RevokeScimTokenErrors, RevokeScimTokenResponses, RevokeServiceCredentialData, RevokeServiceCredentialErrors, RevokeServiceCredentialResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -285,6 +285,20 @@ export const revokeServiceCredential = <ThrowOnError extends boolean = false>(op
         ...options.headers
     }
 });
+
+/**
+ * Credential CA certificate
+ *
+ * The certificate (PEM) of the CA that signs API certificates and kubeconfig client
+ * certificates: what a server (nginx `ssl_client_certificate`, a Kubernetes API server, a
+ * proxy) must trust to accept them. Public, as a CA certificate is: it holds no secret. The
+ * CA is created on first use, so this answers the same certificate on every instance, for
+ * the CA's whole life.
+ *
+ * Gatehouse design: an addition to the document of the original, which hands the CA out
+ * only inside each credential (P12 bundle, kubeconfig `certificate-authority-data`).
+ */
+export const getCredentialCa = <ThrowOnError extends boolean = false>(options?: Options<GetCredentialCaData, ThrowOnError>): RequestResult<GetCredentialCaResponses, GetCredentialCaErrors, ThrowOnError> => (options?.client ?? client).get<GetCredentialCaResponses, GetCredentialCaErrors, ThrowOnError>({ url: '/ca.pem', ...options });
 
 /**
  * GET Scim Token.

@@ -1231,6 +1231,43 @@ export type RevokeServiceCredentialResponses = {
 
 export type RevokeServiceCredentialResponse = RevokeServiceCredentialResponses[keyof RevokeServiceCredentialResponses];
 
+export type GetCredentialCaData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/ca.pem';
+};
+
+export type GetCredentialCaErrors = {
+    /**
+     * The request does not match the contract, or breaks a rule stated in the operation (code 3 INVALID_ARGUMENT). Reasons: `VALIDATION_FAILED`, `NAMESPACE_MISMATCH`, `PASSWORD_REQUIRED`, `RENEW_NOT_SUPPORTED`, `UNKNOWN_NAMESPACE` (in a role grant), `UNKNOWN_ROLE`, `UNKNOWN_GROUP`.
+     */
+    400: ErrorResponse;
+    /**
+     * Too many requests from this caller (code 8 RESOURCE_EXHAUSTED, reason `THROTTLED`).
+     */
+    429: ErrorResponse;
+    /**
+     * Unexpected error (code 13 INTERNAL, reason `INTERNAL`); the cause is in the server log only.
+     */
+    500: ErrorResponse;
+    /**
+     * The identity store is unreachable (code 14 UNAVAILABLE, reason `UNAVAILABLE`). Never answered as 401 or 200.
+     */
+    503: ErrorResponse;
+};
+
+export type GetCredentialCaError = GetCredentialCaErrors[keyof GetCredentialCaErrors];
+
+export type GetCredentialCaResponses = {
+    /**
+     * The CA certificate, PEM.
+     */
+    200: Blob | File;
+};
+
+export type GetCredentialCaResponse = GetCredentialCaResponses[keyof GetCredentialCaResponses];
+
 export type GetScimTokenData = {
     body?: never;
     path: {

@@ -3,6 +3,11 @@ import { bulkBody, caller, credentialObject, listItem, NO_STORE, timestamp, type
 
 /** The caller's own credentials (tag api_credential), and both bulk revokes. */
 export const apiCredentialHandlers = {
+  async getCredentialCa({ ctx }) {
+    const pem = await ctx.rules.ca.certificatePem();
+    return { status: 200, body: new TextEncoder().encode(pem), headers: { 'Content-Type': 'application/x-pem-file', 'Cache-Control': 'public, max-age=3600' } };
+  },
+
   async createApiCredential({ path, body, ctx }) {
     const created = await ctx.rules.mine.create(
       await caller(ctx),

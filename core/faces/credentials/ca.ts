@@ -44,6 +44,9 @@ function derOf(certificate: forge.pki.Certificate): Buffer {
  * on first use and kept in the database (private key sealed with the master key), so every
  * instance signs with the same CA; the first instance to insert it wins a race.
  */
+/** How far a leaf's notBefore lies before its issue (clock skew between us and verifiers). */
+const NOT_BEFORE_SKEW_MS = 5 * 60 * 1000;
+
 export class CertificateAuthority {
   #loaded: { certificate: forge.pki.Certificate; privateKey: forge.pki.rsa.PrivateKey } | undefined;
 
@@ -65,7 +68,8 @@ export class CertificateAuthority {
     const serial = randomSerial();
     certificate.publicKey = publicKey;
     certificate.serialNumber = serial;
-    certificate.validity.notBefore = this.clock.now();
+    // Backdated: a verifier whose clock is a little behind must not refuse a fresh certificate.
+    certificate.validity.notBefore = new Date(this.clock.now().getTime() - NOT_BEFORE_SKEW_MS);
     certificate.validity.notAfter = subject.notAfter;
     certificate.setSubject([
       { name: 'commonName', value: subject.commonName.slice(0, 64) },
@@ -77,6 +81,9 @@ export class CertificateAuthority {
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
       { name: 'extKeyUsage', clientAuth: true },
+      // RFC 5280 §4.2.1.1/§4.2.1.2: chain builders match the leaf to its CA by these.
+      { name: 'subjectKeyIdentifier' },
+      { name: 'authorityKeyIdentifier', keyIdentifier: ca.certificate.generateSubjectKeyIdentifier().getBytes() },
     ]);
     certificate.sign(ca.privateKey, forge.md.sha256.create());
     const der = derOf(certificate);

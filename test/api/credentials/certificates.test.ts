@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
 import { load } from 'js-yaml';
 import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +7,7 @@ import * as cred from '../../../generated/credentials/sdk.gen.js';
 import { DATABASES } from '../../support/databases.js';
 import { accountRow, auditMessages, rows } from '../../support/db-assert.js';
 import { startGatehouse, type TestGatehouse } from '../../support/gatehouse.js';
-import { as, createCredentialsUsers, openP12, reasonOf } from '../../support/credentials.js';
+import { as, createCredentialsUsers, credentialsCaller, openP12, reasonOf } from '../../support/credentials.js';
 import { must } from '../../support/simple-auth.js';
 
 const der = (cert: forge.pki.Certificate) => Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary');
@@ -19,6 +20,30 @@ describe.each(DATABASES)('credentials API certificates and kubeconfigs on %s', (
     await createCredentialsUsers(gh);
   });
   afterAll(async () => gh?.stop());
+
+  it('serves the CA at a public path, and issues leaves that name it (AKI = the CA\'s SKI) and tolerate a slow clock', async () => {
+    const served = must(await cred.getCredentialCa({ client: credentialsCaller(gh), parseAs: 'text' }));
+    expect(served.response.status).toBe(200);
+    expect(served.response.headers.get('content-type')).toMatch(/^application\/x-pem-file/);
+    const pem = String(served.data);
+    const [stored] = await rows(gh.runtime.db, 'credential_ca');
+    expect(pem).toBe(String(stored!.certificate_pem));
+    const ca = new X509Certificate(pem);
+    expect(ca.ca).toBe(true);
+
+    const created = must(await cred.createApiCredential({ client: await as(gh, 'erin'), path: { namespace: 'system' }, body: { name: 'skewed-cert', spec: { type: 'API_CERTIFICATE', password: 'pw-for-skew' } } }));
+    const leafPem = forge.pki.certificateToPem(openP12(created.data!.data, 'pw-for-skew').certs.find((c: forge.pki.Certificate) => c.subject.getField('CN')?.value === 'erin@example.com')!);
+    const leaf = new X509Certificate(leafPem);
+    expect(leaf.checkIssued(ca)).toBe(true);
+    expect(leaf.verify(ca.publicKey)).toBe(true);
+    expect(Date.parse(leaf.validFrom)).toBeLessThanOrEqual(gh.clock.now().getTime() - 4 * 60_000);
+    // openssl reads the identifiers: the leaf's authority key id is the CA's subject key id.
+    const ext = (certPem: string, name: string) => execFileSync('openssl', ['x509', '-noout', '-ext', name], { input: certPem }).toString().split('\n')[1]!.trim().replace(/^keyid:/, '');
+    const caSki = ext(pem, 'subjectKeyIdentifier');
+    expect(caSki).toMatch(/^([0-9A-F]{2}:){19}[0-9A-F]{2}$/);
+    expect(ext(leafPem, 'authorityKeyIdentifier')).toBe(caSki);
+    expect(ext(leafPem, 'subjectKeyIdentifier')).toMatch(/^([0-9A-F]{2}:){19}[0-9A-F]{2}$/);
+  });
 
   it('issues a P12 that opens with the password and holds a certificate signed by the CA kept in the database', async () => {
     const user = await as(gh, 'dana');
