@@ -7,6 +7,6 @@ import { runAdminCommand } from './lib/admin-cli.js';
 
 runAdminCommand(async ({ kernel }) => {
   const before = (await kernel.oauth2.keys.keys()).map((k) => k.kid);
-  const kid = await kernel.oauth2.keys.rotate();
-  console.log(`new signing key ${kid} is active; still published for verification: ${before.join(', ') || 'none'}`);
+  const kids = await kernel.oauth2.keys.rotate();
+  console.log(`new signing keys ${kids.join(', ')} are active; still published for verification: ${before.join(', ') || 'none'}`);
 });

@@ -165,7 +165,7 @@ export interface SigningKeyRepository {
   /** keys not retired, or retired after `retiredAfter` (they may still have unexpired tokens) */
   listUsable(retiredAfter: Date): Promise<SigningKeyRecord[]>;
   /** marks every other unretired key retired; returns how many */
-  retireAllExcept(kid: string, at: Date): Promise<number>;
+  retireAllExcept(kids: readonly string[], at: Date): Promise<number>;
 }
 
 export interface OAuth2Repository {

@@ -45,7 +45,7 @@ export class KnexSigningKeyRepository implements SigningKeyRepository {
     return rows.map(toRecord);
   }
 
-  async retireAllExcept(kid: string, at: Date): Promise<number> {
-    return this.db('signing_keys').whereNot({ kid }).whereNull('retired_at').update({ retired_at: at });
+  async retireAllExcept(kids: readonly string[], at: Date): Promise<number> {
+    return this.db('signing_keys').whereNotIn('kid', [...kids]).whereNull('retired_at').update({ retired_at: at });
   }
 }

@@ -32,15 +32,23 @@ export type OpenIdConfiguration = {
 };
 
 /**
- * A public JWK (RFC 7517 §4, RFC 8037 for OKP, RFC 7518 §6.2 for EC).
+ * A public JWK (RFC 7517 §4, RFC 8037 for OKP, RFC 7518 §6.2 for EC, §6.3 for RSA).
  */
 export type JsonWebKey = {
-    kty: 'OKP' | 'EC';
+    kty: 'OKP' | 'EC' | 'RSA';
     crv?: 'Ed25519' | 'P-256';
     x?: string;
     y?: string;
+    /**
+     * RSA modulus (base64url)
+     */
+    n?: string;
+    /**
+     * RSA public exponent (base64url)
+     */
+    e?: string;
     kid: string;
-    alg: 'EdDSA' | 'ES256';
+    alg: 'EdDSA' | 'ES256' | 'RS256';
     use: 'sig';
 };
 

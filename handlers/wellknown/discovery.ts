@@ -33,7 +33,8 @@ export const discoveryHandlers = {
         response_types_supported: ['code'],
         grant_types_supported: ['authorization_code', 'refresh_token', ...(passwordGrant ? ['password'] : [])],
         subject_types_supported: ['public'],
-        id_token_signing_alg_values_supported: ['EdDSA'],
+        // RS256 first: OIDC Core §15.1 requires it, and clients that do not say get it.
+        id_token_signing_alg_values_supported: ['RS256', 'EdDSA'],
         token_endpoint_auth_methods_supported: [...clientAuth, 'none'],
         introspection_endpoint_auth_methods_supported: clientAuth,
         revocation_endpoint_auth_methods_supported: [...clientAuth, 'none'],
@@ -52,7 +53,8 @@ export const discoveryHandlers = {
   /** RFC 7517: public halves only, of every key that may still verify an unexpired token. */
   async getJwks({ ctx }) {
     const keys = await ctx.rules.oauth2.keys.keys();
-    const published = keys.map(({ publicJwk: { kty, crv, x, kid, alg } }) => ({ kty, crv, x, kid, alg, use: 'sig' }) as JsonWebKey);
+    // Public members only (RFC 7517 §4, RFC 8037 for OKP, RFC 7518 §6.3.1 for RSA): never d, p, q…
+    const published = keys.map(({ publicJwk: { kty, crv, x, n, e, kid, alg } }) => (kty === 'RSA' ? { kty, n, e, kid, alg, use: 'sig' } : { kty, crv, x, kid, alg, use: 'sig' }) as JsonWebKey);
     return { status: 200, headers: CACHEABLE, body: { keys: published } };
   },
 } satisfies Pick<H, 'getOpenidConfiguration' | 'getJwks'>;

@@ -1,3 +1,4 @@
+import { SIGNING_ALGS, type SigningAlg } from './model.js';
 import { constantTimeEqual, sha256Hex } from '../../crypto.js';
 import { ConfigError, type Config } from '../../config.js';
 
@@ -31,10 +32,12 @@ export interface OAuth2Client {
   public: boolean;
   /** issues ID tokens when `openid` is granted */
   oidc: boolean;
+  /** the JWS algorithm of its ID tokens (`id_token_signed_response_alg`, OIDC Dynamic Registration §2): RS256 unless it says EdDSA */
+  idTokenSignedResponseAlg: SigningAlg;
   settings: ClientSettings;
 }
 
-const KNOWN_KEYS = new Set<string>(['name', 'author', 'authorUrl', 'redirectUris', 'scopes', 'secretHash', 'public', 'oidc', ...OVERRIDABLE]);
+const KNOWN_KEYS = new Set<string>(['name', 'author', 'authorUrl', 'redirectUris', 'scopes', 'secretHash', 'public', 'oidc', 'idTokenSignedResponseAlg', ...OVERRIDABLE]);
 const INT_LIMITS: Record<string, [number, number]> = {
   codeExpiresSeconds: [10, 600],
   tokenExpiresSeconds: [30, 86400],
@@ -110,6 +113,8 @@ function parseClient(id: string, value: unknown, defaults: OAuth2Settings, probl
   if (secretHash && !/^sha256:[0-9a-f]{64}$/.test(secretHash)) problems.push(`${where}.secretHash: expected sha256:<64 lower-case hex digits>`);
   if (c.oidc !== undefined && typeof c.oidc !== 'boolean') problems.push(`${where}.oidc: expected true or false`);
   if (c.public !== undefined && typeof c.public !== 'boolean') problems.push(`${where}.public: expected true or false`);
+  const idAlg = c.idTokenSignedResponseAlg ?? 'RS256';
+  if (!(SIGNING_ALGS as readonly unknown[]).includes(idAlg)) problems.push(`${where}.idTokenSignedResponseAlg: expected ${SIGNING_ALGS.join(' or ')}`);
   const settings = { ...pickDefaults(defaults) } as Record<string, number | boolean>;
   for (const key of OVERRIDABLE) {
     if (c[key] === undefined) continue;
@@ -130,6 +135,7 @@ function parseClient(id: string, value: unknown, defaults: OAuth2Settings, probl
     secretHash,
     public: isPublic,
     oidc: c.oidc === true,
+    idTokenSignedResponseAlg: idAlg as SigningAlg,
     settings: settings as unknown as ClientSettings,
   };
 }

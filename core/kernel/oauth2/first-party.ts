@@ -28,6 +28,7 @@ export function firstPartyClient(face: string, tokenExpiresSeconds: number): OAu
     secretHash: undefined,
     public: false,
     oidc: false,
+    idTokenSignedResponseAlg: 'EdDSA',
     settings: {
       codeExpiresSeconds: 60,
       tokenExpiresSeconds,

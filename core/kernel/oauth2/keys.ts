@@ -3,11 +3,11 @@ import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 
 import type { Clock } from '../../clock.js';
 import type { SecretBox } from '../../crypto.js';
 import type { SigningKeyRepository } from '../ports.js';
-import type { SigningKeyRecord } from './model.js';
+import { SIGNING_ALGS, type SigningAlg, type SigningKeyRecord } from './model.js';
 
 export interface LoadedKey {
   kid: string;
-  alg: 'EdDSA';
+  alg: SigningAlg;
   publicJwk: JWK;
   privateKey: CryptoKey;
   publicKey: CryptoKey;
@@ -38,8 +38,10 @@ export class KeyRing {
     const now = this.clock.now().getTime();
     if (this.#cache && now - this.#cache.at < CACHE_MS && this.#cache.at <= now) return this.#cache.keys;
     let records = await this.usable();
-    if (records.length === 0) {
-      await this.repo().insert(await this.generate());
+    // One signing key per algorithm; a ring from before RS256 gets its RSA key on first read.
+    const missing = SIGNING_ALGS.filter((alg) => !records.some((r) => r.alg === alg && r.retiredAt === null));
+    if (missing.length) {
+      for (const alg of missing) await this.repo().insert(await this.generate(alg));
       records = await this.usable();
     }
     const keys = await Promise.all(records.map((r) => this.load(r)));
@@ -47,8 +49,11 @@ export class KeyRing {
     return keys;
   }
 
-  async signingKey(): Promise<LoadedKey> {
-    return (await this.keys())[0]!;
+  /** The newest unretired key of the algorithm (EdDSA: access tokens and everything else). */
+  async signingKey(alg: SigningAlg = 'EdDSA'): Promise<LoadedKey> {
+    const key = (await this.keys()).find((k) => k.alg === alg);
+    if (!key) throw new Error(`no ${alg} signing key`);
+    return key;
   }
 
   /** A key by `kid`; an unknown kid re-reads the database once (another instance may have rotated). */
@@ -59,13 +64,14 @@ export class KeyRing {
     return (await this.keys()).find((k) => k.kid === kid);
   }
 
-  /** `npm run keys:rotate`: a new key signs from now on; the others retire (and keep verifying). */
-  async rotate(): Promise<string> {
-    const key = await this.generate();
-    await this.repo().insert(key);
-    await this.repo().retireAllExcept(key.kid, this.clock.now());
+  /** `npm run keys:rotate`: new keys (one per algorithm, together) sign from now on; the others retire (and keep verifying). */
+  async rotate(): Promise<string[]> {
+    const fresh = [];
+    for (const alg of SIGNING_ALGS) fresh.push(await this.generate(alg));
+    for (const key of fresh) await this.repo().insert(key);
+    await this.repo().retireAllExcept(fresh.map((k) => k.kid), this.clock.now());
     this.#cache = undefined;
-    return key.kid;
+    return fresh.map((k) => k.kid);
   }
 
   private usable(): Promise<SigningKeyRecord[]> {
@@ -73,15 +79,15 @@ export class KeyRing {
     return this.repo().listUsable(retiredAfter);
   }
 
-  private async generate(): Promise<SigningKeyRecord> {
+  private async generate(alg: SigningAlg): Promise<SigningKeyRecord> {
     const now = this.clock.now();
-    const kid = `${now.toISOString().slice(0, 10)}-${randomBytes(6).toString('hex')}`;
-    const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-    const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' };
+    const kid = `${now.toISOString().slice(0, 10)}-${alg === 'EdDSA' ? '' : 'rs-'}${randomBytes(6).toString('hex')}`;
+    const { publicKey, privateKey } = alg === 'EdDSA' ? await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true }) : await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
+    const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
     const privateJwk = await exportJWK(privateKey);
     return {
       kid,
-      alg: 'EdDSA',
+      alg,
       publicJwk: JSON.stringify(publicJwk),
       privateJwkSealed: this.box.seal(JSON.stringify(privateJwk), `signing-key:${kid}`),
       createdAt: now,

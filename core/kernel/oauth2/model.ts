@@ -56,9 +56,17 @@ export interface NewOAuth2Token {
   jti?: string | null;
 }
 
+/**
+ * The JWS algorithms Gatehouse signs with: EdDSA (Ed25519) for everything by default; RS256 for
+ * the ID tokens of relying parties that verify nothing else (OIDC Core §15.1 makes RS256 the one
+ * every provider must offer).
+ */
+export type SigningAlg = 'EdDSA' | 'RS256';
+export const SIGNING_ALGS: readonly SigningAlg[] = ['EdDSA', 'RS256'];
+
 export interface SigningKeyRecord {
   kid: string;
-  alg: 'EdDSA';
+  alg: SigningAlg;
   /** public JWK as JSON */
   publicJwk: string;
   /** private JWK sealed with the master key */

@@ -33,6 +33,8 @@ export interface IssueRequest {
   fresh: boolean;
   /** the signing key, loaded before the transaction (the key ring reads through the pool) */
   key: LoadedKey;
+  /** the key of the client's ID-token algorithm, when it differs from `key` */
+  idTokenKey?: LoadedKey;
   /** extra access-token claims a first-party face adds (the portal's `org`, RFC 8693 `act`) */
   claims?: Readonly<Record<string, unknown>>;
   /** false for a face's own sign-in: its login already wrote the attempt's one audit row */
@@ -98,7 +100,7 @@ export class TokenIssuer {
       response.refresh_token = refresh;
       await audit('Issued OAuth2 refresh_token');
     }
-    if (client.oidc && scopes.includes('openid')) response.id_token = await this.idToken(request.key, client, account, scopes, request.nonce ?? null, request.authTime ?? null);
+    if (client.oidc && scopes.includes('openid')) response.id_token = await this.idToken(request.idTokenKey ?? request.key, client, account, scopes, request.nonce ?? null, request.authTime ?? null);
     if (scopes.length) response.scope = scopes.join(' ');
     return response;
   }

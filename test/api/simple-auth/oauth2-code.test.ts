@@ -57,6 +57,8 @@ describe.each(DATABASES)('simple-auth OAuth2 authorization code on %s', (kind) =
     expect(claims).toMatchObject({ iss: gh.url, sub: ada.uuid, aud: 'grafana', client_id: 'grafana', scope: 'openid email username' });
     expect(claims.exp! - claims.iat!).toBe(3600);
     // The ID token (client has oidc, openid granted): nonce, iat and the scope-gated claims.
+    // RS256 for a client that names no id_token_signed_response_alg (OIDC Core §15.1).
+    expect(decodeProtectedHeader(tokens.id_token!)).toMatchObject({ alg: 'RS256', typ: 'JWT' });
     const id = await verifyWithJwks(gh, tokens.id_token!, 'grafana');
     expect(id).toMatchObject({ iss: gh.url, sub: ada.uuid, aud: 'grafana', nonce: 'n-0S6', email: 'ada@example.com', name: 'ada', preferred_username: 'ada', iat: expect.any(Number), exp: expect.any(Number) });
 

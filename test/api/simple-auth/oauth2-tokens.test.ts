@@ -231,7 +231,7 @@ describe.each(DATABASES)('simple-auth OAuth2 tokens on %s', (kind) => {
       jwks_uri: `${gh.url}/.well-known/jwks.json`,
       grant_types_supported: ['authorization_code', 'refresh_token', 'password'],
       code_challenge_methods_supported: ['S256'],
-      id_token_signing_alg_values_supported: ['EdDSA'],
+      id_token_signing_alg_values_supported: ['RS256', 'EdDSA'],
     });
   });
 
@@ -242,19 +242,25 @@ describe.each(DATABASES)('simple-auth OAuth2 tokens on %s', (kind) => {
     const [stored] = await rows(gh.runtime.db, 'signing_keys', { kid: oldKid });
     expect(stored!.private_jwk).toMatch(/^v1\./);
     expect(String(stored!.private_jwk)).not.toContain('"d"');
-    expect((await jwks(gh)).keys.map((k) => k.kid)).toEqual([oldKid]);
+    // One key per algorithm: EdDSA signs access tokens, RS256 the ID tokens of clients that do not say.
+    const initial = (await jwks(gh)).keys;
+    expect(initial.map((k) => k.alg).sort()).toEqual(['EdDSA', 'RS256']);
+    expect(initial.map((k) => k.kid)).toContain(oldKid);
 
-    const newKid = await gh.runtime.kernel.oauth2.keys.rotate();
-    const after = await grafanaTokens(user);
-    expect(decodeProtectedHeader(after.access_token).kid).toBe(newKid);
+    const newKids = await gh.runtime.kernel.oauth2.keys.rotate();
+    expect(newKids).toHaveLength(2);
+    const after = await grafanaTokens(user, 'openid email username');
+    expect(newKids).toContain(decodeProtectedHeader(after.access_token).kid);
+    expect(newKids).toContain(decodeProtectedHeader(after.id_token!).kid);
     const published = (await jwks(gh)).keys;
-    expect(published.map((k) => k.kid)).toEqual([newKid, oldKid]);
-    expect(published.every((k) => k.kty === 'OKP' && k.crv === 'Ed25519' && !('d' in k))).toBe(true);
+    expect(published.map((k) => k.kid).sort()).toEqual([...newKids, ...initial.map((k) => k.kid)].sort());
+    const publicOnly = (k: Record<string, unknown>) => (k.kty === 'OKP' ? k.crv === 'Ed25519' && typeof k.x === 'string' : k.kty === 'RSA' && typeof k.n === 'string' && k.e === 'AQAB') && !('d' in k) && !('p' in k);
+    expect(published.every((k) => publicOnly(k as unknown as Record<string, unknown>))).toBe(true);
     expect(await verifyWithJwks(gh, before.access_token, 'grafana')).toMatchObject({ sub: user.uuid });
     expect(must(await introspect(before.access_token)).data).toMatchObject({ active: true });
 
     // Once every token the old key signed has expired, it leaves the key set.
     gh.clock.advance(3601);
-    expect((await jwks(gh)).keys.map((k) => k.kid)).toEqual([newKid]);
+    expect((await jwks(gh)).keys.map((k) => k.kid).sort()).toEqual([...newKids].sort());
   });
 });

@@ -28,11 +28,12 @@ export const authorizationCodeGrant: GrantHandler = {
     }
     const account = await activeAccount(deps, code.accountId);
     const key = await deps.keys.signingKey();
+    const idTokenKey = await deps.keys.signingKey(client.idTokenSignedResponseAlg);
 
     const outcome = await deps.store.transaction(async (tx) => {
       // Single use: of two concurrent redemptions exactly one wins this conditional UPDATE.
       if (!(await tx.oauth2.consume(code.id, now))) return 'replayed' as const;
-      return deps.tokens.issue(tx, { client, account, grantId: code.grantId, scopes: code.scopes, nonce: code.nonce, authTime: code.grantAuthTime, fresh: true, key }, meta);
+      return deps.tokens.issue(tx, { client, account, grantId: code.grantId, scopes: code.scopes, nonce: code.nonce, authTime: code.grantAuthTime, fresh: true, key, idTokenKey }, meta);
     });
     if (outcome === 'replayed') return revokeFamilyOnReplay(deps, code.grantId, code.accountId, 'authorization code', meta);
     return outcome;

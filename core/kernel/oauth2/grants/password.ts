@@ -20,9 +20,10 @@ export const passwordGrant: GrantHandler = {
     const { account } = outcome;
     const now = deps.clock.now();
     const key = await deps.keys.signingKey();
+    const idTokenKey = await deps.keys.signingKey(client.idTokenSignedResponseAlg);
     return deps.store.transaction(async (tx) => {
       const grant = await tx.oauth2.insertGrant({ accountId: account.id, clientId: client.id, scopes, origin: 'password', at: now, authTime: now });
-      return deps.tokens.issue(tx, { client, account, grantId: grant.id, scopes, authTime: now, fresh: true, key }, meta);
+      return deps.tokens.issue(tx, { client, account, grantId: grant.id, scopes, authTime: now, fresh: true, key, idTokenKey }, meta);
     });
   },
 };

@@ -24,10 +24,11 @@ export const refreshTokenGrant: GrantHandler = {
     if (scopes.some((s) => !token.scopes.includes(s))) throw oauthError('invalid_scope', 'scope exceeds the original grant');
     const account = await activeAccount(deps, token.accountId);
     const key = await deps.keys.signingKey();
+    const idTokenKey = await deps.keys.signingKey(client.idTokenSignedResponseAlg);
 
     const outcome = await deps.store.transaction(async (tx) => {
       if (!(await tx.oauth2.consume(token.id, now))) return 'replayed' as const;
-      return deps.tokens.issue(tx, { client, account, grantId: token.grantId, scopes, authTime: token.grantAuthTime, fresh: false, key }, meta);
+      return deps.tokens.issue(tx, { client, account, grantId: token.grantId, scopes, authTime: token.grantAuthTime, fresh: false, key, idTokenKey }, meta);
     });
     if (outcome === 'replayed') return revokeFamilyOnReplay(deps, token.grantId, token.accountId, 'refresh token', meta);
     return outcome;
