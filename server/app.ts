@@ -56,7 +56,7 @@ export function buildApp(options: AppOptions): Express {
   for (const { module, rules } of options.faces) module.mount?.(app, { rules, kernel, cookiePolicy });
   mountDocs(app, options.faces.map((f) => f.module));
 
-  const bindOptions = { kernel, cookiePolicy };
+  const bindOptions = { kernel, cookiePolicy, clientCertHeader: config.server.clientCertHeader };
   for (const face of options.faces) bindSecurityFirst(app, face, bindOptions);
   const mountedPaths = new Set(options.faces.flatMap((f) => Object.values(f.module.routes).map((r) => r.path)));
   app.use(

@@ -2,11 +2,13 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import { GatehouseError } from '../core/errors.js';
 import { decideAuthority } from '../core/kernel/authority.js';
 import type { Kernel } from '../core/kernel/index.js';
+import type { PresentedCredentials } from '../core/kernel/presented.js';
 import type { CookieInstruction } from '../generated/handler-types.gen.js';
 import type { HandlerContext } from '../handlers/context.js';
 import { writeCookie, type CookiePolicy } from './cookies.js';
 import type { MountedFace } from './faces/mount.js';
 import { presentedCredentials } from './http-basic.js';
+import { clientCertificateOf } from './security/client-certificate.js';
 import type { RouteInfo } from './security/types.js';
 
 interface Reply {
@@ -35,6 +37,8 @@ export function assertHandlersMatch(face: Pick<MountedFace['module'], 'face' | '
 export interface BindOptions {
   kernel: Kernel;
   cookiePolicy: CookiePolicy;
+  /** where a trusted TLS-terminating proxy forwards the client certificate ('' when none does) */
+  clientCertHeader: string;
 }
 
 const CONTEXT = 'gatehouse.context';
@@ -43,7 +47,7 @@ const CONTEXT = 'gatehouse.context';
  * The request's context, built once: metadata, cookies and the Authorization header decoded once,
  * the face's rules. The security check and the handler of one request share it.
  */
-function contextOf(req: Request, res: Response, face: MountedFace): HandlerContext {
+function contextOf(req: Request, res: Response, face: MountedFace, options: BindOptions): HandlerContext {
   const existing = res.locals[CONTEXT] as HandlerContext | undefined;
   if (existing) return existing;
   const ctx: HandlerContext = {
@@ -51,7 +55,7 @@ function contextOf(req: Request, res: Response, face: MountedFace): HandlerConte
     meta: { requestId: String(res.locals.requestId ?? ''), ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null },
     principal: undefined,
     cookies: (req.cookies ?? {}) as Record<string, string>,
-    credentials: presentedCredentials(req.get('authorization')),
+    credentials: withClientCertificate(presentedCredentials(req.get('authorization')), clientCertificateOf(req, options.clientCertHeader)),
     requestHeaders: req.headers,
     secure: req.secure,
   };
@@ -59,9 +63,13 @@ function contextOf(req: Request, res: Response, face: MountedFace): HandlerConte
   return ctx;
 }
 
+function withClientCertificate(credentials: PresentedCredentials, certificate: Uint8Array | undefined): PresentedCredentials {
+  return certificate ? { ...credentials, clientCertificate: certificate } : credentials;
+}
+
 /** Runs the face's authenticator once per request and keeps its principal in the context. */
 async function authenticateOnce(req: Request, res: Response, face: MountedFace, route: RouteInfo, options: BindOptions): Promise<HandlerContext> {
-  const ctx = contextOf(req, res, face);
+  const ctx = contextOf(req, res, face, options);
   if (res.locals.authenticated) return ctx;
   ctx.principal = await face.module.authenticate(req, route, { kernel: options.kernel, rules: face.rules, meta: ctx.meta, cookies: ctx.cookies, credentials: ctx.credentials });
   res.locals.authenticated = true;

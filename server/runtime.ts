@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { Express } from 'express';
 import type { Knex } from 'knex';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -13,6 +13,7 @@ import { createKernelStore } from '../db/store.js';
 import { buildApp } from './app.js';
 import { FACES } from './faces/index.js';
 import { buildFaces, type MountedFace } from './faces/mount.js';
+import { createListener } from './listener.js';
 import { drainServer, ServingState } from './lifecycle/shutdown.js';
 import { createLogger, type Logger } from './log.js';
 import { outboxMailer, smtpMailer } from './mail.js';
@@ -82,11 +83,12 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     state,
     listen() {
       return new Promise((resolve, reject) => {
-        const s = createServer(state.wrap(app)).listen(config.server.port, config.server.host, () => {
+        const { server: created, scheme } = createListener(config.server, state.wrap(app));
+        const s = created.listen(config.server.port, config.server.host, () => {
           server = s;
           kernel.deferred.start();
           const { port } = s.address() as { port: number };
-          resolve({ server: s, url: `http://${config.server.host}:${port}` });
+          resolve({ server: s, url: `${scheme}://${config.server.host}:${port}` });
         });
         s.once('error', reject);
       });

@@ -56,6 +56,19 @@ export class ApiKeyService {
     return account?.active ? { account, credential } : undefined;
   }
 
+  /**
+   * The live API certificate presented as a TLS client certificate (its DER), and its active
+   * account. Issuance stored the SHA-256 of exactly this DER, so a match is one of our
+   * certificates, and the TLS handshake proved its private key; revocation, disabling and expiry
+   * are read from the row as for tokens.
+   */
+  async authenticateCertificate(der: Uint8Array): Promise<AuthenticatedKey | undefined> {
+    const credential = await this.store.apiKeys.findByHash(createHash('sha256').update(der).digest('hex'));
+    if (!credential || credential.type !== 'API_CERTIFICATE' || !isActive(credential, this.clock.now())) return undefined;
+    const account = await this.store.accounts.findById(credential.accountId);
+    return account?.active ? { account, credential } : undefined;
+  }
+
   /** The service credential whose service account this is, if any (its roles are read at every request). */
   serviceCredentialOf(account: Account): Promise<ApiKeyRecord | undefined> {
     return this.store.apiKeys.findServiceCredentialOf(account.id);

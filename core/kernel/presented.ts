@@ -7,6 +7,11 @@ export interface PresentedCredentials {
   basic?: BasicCredentials | 'malformed';
   /** `Bearer`: the token */
   bearer?: string;
+  /**
+   * The client certificate (DER) the TLS handshake proved possession of: on Gatehouse's own
+   * HTTPS listener, or as a trusted TLS-terminating proxy forwarded it.
+   */
+  clientCertificate?: Uint8Array;
 }
 
 export interface BasicCredentials {

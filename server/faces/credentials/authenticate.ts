@@ -8,7 +8,8 @@ import { allowsAnonymous, type Authenticator } from '../../security/types.js';
  * SERVICE_API_TOKEN; the SCIM token is not accepted) or `Authorization: Bearer <access token>`
  * from any face. Both are checked against the database at every request, so revocation and
  * expiry hold on every instance. The binder runs this before the contract validator, so
- * strangers learn no request rules; what the caller may do is decided by the core.
+ * strangers learn no request rules; what the caller may do is decided by the core. Without an
+ * Authorization header, an API certificate presented as the TLS client certificate authenticates.
  */
 export const credentialsAuthenticator: Authenticator<CredentialsRules> = async (req, route, ctx) => {
   // Counted before the credential is checked: guessing tokens costs the same budget as using one.
@@ -23,9 +24,13 @@ export const credentialsAuthenticator: Authenticator<CredentialsRules> = async (
   } else if (ctx.credentials.bearer) {
     const live = await ctx.kernel.tokens.verify(ctx.credentials.bearer);
     principal = live ? { account: live.account, accessToken: live, via: 'bearer' } : undefined;
+  } else if (!scheme && ctx.credentials.clientCertificate) {
+    // An API certificate as the TLS client certificate: the same authority as its owner's API token.
+    const found = await ctx.kernel.apiKeys.authenticateCertificate(ctx.credentials.clientCertificate);
+    principal = found ? { account: found.account, apiKey: found.credential, via: 'api-key' } : undefined;
   }
   if (!principal) {
-    throw new GatehouseError('unauthenticated', { reason: 'UNAUTHENTICATED', challenge: 'APIToken', logDetail: scheme ? `${scheme} credential unknown, revoked, expired or inactive` : 'no Authorization header' });
+    throw new GatehouseError('unauthenticated', { reason: 'UNAUTHENTICATED', challenge: 'APIToken', logDetail: scheme ? `${scheme} credential unknown, revoked, expired or inactive` : ctx.credentials.clientCertificate ? 'client certificate unknown, revoked, expired or inactive' : 'no Authorization header' });
   }
   return principal;
 };

@@ -1,0 +1,94 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import forge from 'node-forge';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as cred from '../../../generated/credentials/sdk.gen.js';
+import { assertConformsToContract } from '../../support/contract.js';
+import { as, createCredentialsUsers, credentialsCaller, openP12 } from '../../support/credentials.js';
+import { DATABASES } from '../../support/databases.js';
+import { startGatehouse, type TestGatehouse } from '../../support/gatehouse.js';
+import { must } from '../../support/simple-auth.js';
+
+const LIST = '/api/web/namespaces/system/api_credentials';
+
+/** A GET over TLS, optionally presenting a client certificate (P12), checked against the contract. */
+function tlsGet(url: string, ca: Buffer, client?: { pfx: Buffer; passphrase: string }): Promise<{ status: number; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(LIST, url), { method: 'GET', ca, ...(client ?? {}) }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>;
+        assertConformsToContract('listApiCredentials', new Response(null, { status: res.statusCode!, headers: { 'content-type': String(res.headers['content-type']) } }), body);
+        resolve({ status: res.statusCode!, body });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/**
+ * An API certificate logs in as its owner when presented as the TLS client certificate: to
+ * Gatehouse's own HTTPS listener, or forwarded by a TLS-terminating proxy Gatehouse trusts.
+ */
+describe.each(DATABASES)('certificate login on the credentials face on %s', (kind) => {
+  let plain: TestGatehouse;
+  let tls: TestGatehouse;
+  let proxied: TestGatehouse;
+  let dir: string;
+  let serverCert: Buffer;
+  let p12: Buffer;
+  let leafPem: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gh-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    serverCert = readFileSync(join(dir, 'cert.pem'));
+    plain = await startGatehouse(kind);
+    await createCredentialsUsers(plain);
+    // Two more instances on the same database: one terminating TLS, one behind a trusted proxy.
+    tls = await startGatehouse(kind, { database: plain.database, clock: plain.clock, settings: { security: { masterKey: plain.config.security.masterKey }, server: { tlsCertFile: join(dir, 'cert.pem'), tlsKeyFile: join(dir, 'key.pem') } } });
+    proxied = await startGatehouse(kind, { database: plain.database, clock: plain.clock, settings: { security: { masterKey: plain.config.security.masterKey }, server: { trustProxy: 'loopback', clientCertHeader: 'X-Client-Cert' } } });
+    const created = must(await cred.createApiCredential({ client: await as(plain, 'dana'), path: { namespace: 'system' }, body: { name: 'laptop-cert', spec: { type: 'API_CERTIFICATE', password: 'c0rrect-h0rse' } } }));
+    p12 = Buffer.from(created.data!.data, 'base64');
+    leafPem = forge.pki.certificateToPem(openP12(created.data!.data, 'c0rrect-h0rse').certs.find((c: forge.pki.Certificate) => c.subject.getField('CN')?.value === 'dana@example.com')!);
+  });
+  afterAll(async () => {
+    await proxied?.stop();
+    await tls?.stop();
+    await plain?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('logs in with the certificate in the TLS handshake, and refuses without one', async () => {
+    expect(tls.url).toMatch(/^https:/);
+    const signedIn = await tlsGet(tls.url, serverCert, { pfx: p12, passphrase: 'c0rrect-h0rse' });
+    expect(signedIn.status).toBe(200);
+    expect((signedIn.body.items as { name: string }[]).map((i) => i.name)).toContain('laptop-cert');
+    const anonymous = await tlsGet(tls.url, serverCert);
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('accepts the certificate a trusted proxy forwards, and ignores the header from anyone else', async () => {
+    const forwarded = { 'X-Client-Cert': encodeURIComponent(leafPem) };
+    const viaProxy = must(await cred.listApiCredentials({ client: credentialsCaller(proxied), path: { namespace: 'system' }, headers: forwarded }));
+    expect(viaProxy.response.status).toBe(200);
+    // An instance that trusts no proxy reads no such header: anyone could have written it.
+    const untrusted = must(await cred.listApiCredentials({ client: credentialsCaller(plain), path: { namespace: 'system' }, headers: forwarded }));
+    expect(untrusted.response.status).toBe(401);
+    // A certificate Gatehouse did not issue is nobody.
+    const stranger = encodeURIComponent(serverCert.toString());
+    expect(must(await cred.listApiCredentials({ client: credentialsCaller(proxied), path: { namespace: 'system' }, headers: { 'X-Client-Cert': stranger } })).response.status).toBe(401);
+  });
+
+  it('refuses a revoked certificate at once, on every instance', async () => {
+    const revoked = must(await cred.revokeApiCredential({ client: await as(plain, 'dana'), path: { namespace: 'system' }, body: { name: 'laptop-cert', namespace: 'system' } }));
+    expect(revoked.response.status).toBe(200);
+    expect((await tlsGet(tls.url, serverCert, { pfx: p12, passphrase: 'c0rrect-h0rse' })).status).toBe(401);
+    expect(must(await cred.listApiCredentials({ client: credentialsCaller(proxied), path: { namespace: 'system' }, headers: { 'X-Client-Cert': encodeURIComponent(leafPem) } })).response.status).toBe(401);
+  });
+});
