@@ -1,35 +1,19 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as cred from '../../../generated/credentials/sdk.gen.js';
-import { assertConformsToContract } from '../../support/contract.js';
 import { as, createCredentialsUsers, credentialsCaller, openP12 } from '../../support/credentials.js';
 import { DATABASES } from '../../support/databases.js';
 import { startGatehouse, type TestGatehouse } from '../../support/gatehouse.js';
 import { must } from '../../support/simple-auth.js';
+import { tlsGet, type ClientCertificate } from '../../support/tls-client.js';
 
 const LIST = '/api/web/namespaces/system/api_credentials';
 
-/** A GET over TLS, optionally presenting a client certificate (P12), checked against the contract. */
-function tlsGet(url: string, ca: Buffer, client?: { pfx: Buffer; passphrase: string }): Promise<{ status: number; body: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(LIST, url), { method: 'GET', ca, ...(client ?? {}) }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>;
-        assertConformsToContract('listApiCredentials', new Response(null, { status: res.statusCode!, headers: { 'content-type': String(res.headers['content-type']) } }), body);
-        resolve({ status: res.statusCode!, body });
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const get = (url: string, ca: Buffer, client?: ClientCertificate) => tlsGet(new URL(LIST, url).href, 'listApiCredentials', ca, client);
 
 /**
  * An API certificate logs in as its owner when presented as the TLS client certificate: to
@@ -66,10 +50,10 @@ describe.each(DATABASES)('certificate login on the credentials face on %s', (kin
 
   it('logs in with the certificate in the TLS handshake, and refuses without one', async () => {
     expect(tls.url).toMatch(/^https:/);
-    const signedIn = await tlsGet(tls.url, serverCert, { pfx: p12, passphrase: 'c0rrect-h0rse' });
+    const signedIn = await get(tls.url, serverCert, { pfx: p12, passphrase: 'c0rrect-h0rse' });
     expect(signedIn.status).toBe(200);
     expect((signedIn.body.items as { name: string }[]).map((i) => i.name)).toContain('laptop-cert');
-    const anonymous = await tlsGet(tls.url, serverCert);
+    const anonymous = await get(tls.url, serverCert);
     expect(anonymous.status).toBe(401);
   });
 
@@ -88,7 +72,7 @@ describe.each(DATABASES)('certificate login on the credentials face on %s', (kin
   it('refuses a revoked certificate at once, on every instance', async () => {
     const revoked = must(await cred.revokeApiCredential({ client: await as(plain, 'dana'), path: { namespace: 'system' }, body: { name: 'laptop-cert', namespace: 'system' } }));
     expect(revoked.response.status).toBe(200);
-    expect((await tlsGet(tls.url, serverCert, { pfx: p12, passphrase: 'c0rrect-h0rse' })).status).toBe(401);
+    expect((await get(tls.url, serverCert, { pfx: p12, passphrase: 'c0rrect-h0rse' })).status).toBe(401);
     expect(must(await cred.listApiCredentials({ client: credentialsCaller(proxied), path: { namespace: 'system' }, headers: { 'X-Client-Cert': encodeURIComponent(leafPem) } })).response.status).toBe(401);
   });
 });
