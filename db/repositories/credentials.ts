@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { PreparedLookup } from '../prepared.js';
 import type { CertificateAuthorityRecord, CredentialFamily, CredentialRecord, CredentialRepository, NamespaceRole, NewCredential } from '../../core/faces/credentials/ports.js';
 import { toBool, toDate, toDateOrNull } from '../values.js';
 
@@ -64,6 +65,8 @@ const NEWEST_FIRST = [
 
 /** Every credential kind in one table (`api_credentials`); see the credentials migration. */
 export class KnexCredentialRepository implements CredentialRepository {
+  #byHash: PreparedLookup | undefined;
+
   constructor(private readonly db: Knex) {}
 
   async insert(c: NewCredential): Promise<void> {
@@ -89,8 +92,10 @@ export class KnexCredentialRepository implements CredentialRepository {
     });
   }
 
+  /** Every API-token and certificate call reads its credential here: a prepared statement. */
   async findByHash(tokenHash: string): Promise<CredentialRecord | undefined> {
-    const row = (await this.db('api_credentials').where({ token_hash: tokenHash }).first()) as DbCredentialRow | undefined;
+    this.#byHash ??= new PreparedLookup(this.db, (db, hash) => db('api_credentials').where({ token_hash: hash }));
+    const row = (await this.#byHash.first(tokenHash)) as DbCredentialRow | undefined;
     return row ? toRecord(row) : undefined;
   }
 

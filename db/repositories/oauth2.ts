@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { PreparedLookup } from '../prepared.js';
 import type { GrantOrigin, NewOAuth2Token, OAuth2Grant, OAuth2Token, OAuth2TokenType } from '../../core/kernel/oauth2/model.js';
 import type { OAuth2Repository } from '../../core/kernel/ports.js';
 import { toDate, toDateOrNull } from '../values.js';
@@ -71,14 +72,20 @@ function toToken(row: DbTokenRow): OAuth2Token {
   };
 }
 
+/** Tokens joined with their grant's revocation, so one read answers "is this family alive". */
+function tokensWithGrant(db: Knex) {
+  return db<DbTokenRow>('oauth2_tokens as t')
+    .join('oauth2_grants as g', 'g.id', 't.grant_id')
+    .select('t.*', 'g.revoked_at as grant_revoked_at', 'g.auth_time as grant_auth_time', 'g.claims as grant_claims');
+}
+
 export class KnexOAuth2Repository implements OAuth2Repository {
   constructor(private readonly db: Knex) {}
 
-  /** Tokens joined with their grant's revocation, so one read answers "is this family alive". */
+  readonly #byHash = new Map<OAuth2TokenType, PreparedLookup>();
+
   private tokens() {
-    return this.db<DbTokenRow>('oauth2_tokens as t')
-      .join('oauth2_grants as g', 'g.id', 't.grant_id')
-      .select('t.*', 'g.revoked_at as grant_revoked_at', 'g.auth_time as grant_auth_time', 'g.claims as grant_claims');
+    return tokensWithGrant(this.db);
   }
 
   async insertGrant(grant: { accountId: number; clientId: string; scopes: string[]; origin: GrantOrigin; at: Date; authTime?: Date | null; claims?: Readonly<Record<string, unknown>> | null }): Promise<OAuth2Grant> {
@@ -110,9 +117,12 @@ export class KnexOAuth2Repository implements OAuth2Repository {
     return toToken({ ...row, id: Number(id), grant_revoked_at: null } as DbTokenRow);
   }
 
+  /** Every bearer check and introspection reads a token here: a prepared statement per token type. */
   async findToken(type: OAuth2TokenType, tokenHash: string): Promise<OAuth2Token | undefined> {
-    const row = await this.tokens().where({ 't.type': type, 't.token_hash': tokenHash }).first();
-    return row ? toToken(row as DbTokenRow) : undefined;
+    let lookup = this.#byHash.get(type);
+    if (!lookup) this.#byHash.set(type, (lookup = new PreparedLookup(this.db, (db, hash) => tokensWithGrant(db).where({ 't.type': type, 't.token_hash': hash }))));
+    const row = await lookup.first(tokenHash);
+    return row ? toToken(row as unknown as DbTokenRow) : undefined;
   }
 
   async consume(id: number, at: Date): Promise<boolean> {

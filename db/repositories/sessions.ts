@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Account, Session, SessionKind, SessionSource } from '../../core/kernel/model.js';
 import { rolesColumn, rolesFrom, toAccount, type DbAccountRow } from './accounts.js';
 import type { NewSession, SessionRepository } from '../../core/kernel/ports.js';
+import { PreparedLookup } from '../prepared.js';
 import { toCount, toDate, toDateOrNull } from '../values.js';
 
 interface DbSessionRow {
@@ -51,8 +52,23 @@ const ACCOUNT_COLUMNS = [
   'updated_at',
 ] as const satisfies readonly (keyof DbAccountRow)[];
 
+/**
+ * One round trip for the hottest path (vouch runs it on every proxied request): the session, its
+ * account and the account's roles. Account columns are prefixed to keep them apart.
+ */
+function sessionWithAccount(db: Knex, tokenHash: string): Knex.QueryBuilder {
+  return db('sessions as s')
+    .join('accounts as a', 'a.id', 's.account_id')
+    .select('s.*', ...ACCOUNT_COLUMNS.map((c) => `a.${c} as a_${c}`), rolesColumn(db, 'a.id'))
+    .where('s.token_hash', tokenHash);
+}
+
 export class KnexSessionRepository implements SessionRepository {
-  constructor(private readonly db: Knex) {}
+  private readonly withAccount: PreparedLookup;
+
+  constructor(private readonly db: Knex) {
+    this.withAccount = new PreparedLookup(db, sessionWithAccount);
+  }
 
   async insert(session: NewSession): Promise<Session> {
     await this.db('sessions').insert({
@@ -74,17 +90,10 @@ export class KnexSessionRepository implements SessionRepository {
   }
 
   async findWithAccount(tokenHash: string): Promise<{ session: Session; account: Account } | undefined> {
-    // One round trip for the hottest path (vouch runs it on every proxied request): the session,
-    // its account and the account's roles. Account columns are prefixed to keep them apart.
-    const accountColumns = ACCOUNT_COLUMNS.map((c) => `a.${c} as a_${c}`);
-    const row = await this.db('sessions as s')
-      .join('accounts as a', 'a.id', 's.account_id')
-      .select('s.*', ...accountColumns, rolesColumn(this.db, 'a.id'))
-      .where('s.token_hash', tokenHash)
-      .first();
+    const row = await this.withAccount.first(tokenHash);
     if (!row) return undefined;
     const account = Object.fromEntries(ACCOUNT_COLUMNS.map((c) => [c, row[`a_${c}`]])) as unknown as DbAccountRow;
-    return { session: toSession(row as DbSessionRow), account: toAccount(account, rolesFrom(row.roles_csv)) };
+    return { session: toSession(row as unknown as DbSessionRow), account: toAccount(account, rolesFrom(row.roles_csv as string | null)) };
   }
 
   async findByTokenHash(tokenHash: string): Promise<Session | undefined> {

@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KernelStore } from '../../core/kernel/ports.js';
+import { DATABASES, createMigratedStore, type TestDatabase } from '../support/databases.js';
+
+/**
+ * The hot-path lookups run as prepared statements (db/prepared.ts): the same answer as the query
+ * builder, read from the database on every call (a revocation holds on the next request), and the
+ * builder's path inside a transaction.
+ */
+describe.each(DATABASES)('prepared hot-path lookups on %s', (kind) => {
+  let database: TestDatabase;
+  let store: KernelStore;
+  beforeAll(async () => ({ database, store } = await createMigratedStore(kind)));
+  afterAll(async () => database?.drop());
+
+  it('finds the session and its account with roles, sees a revocation at once, and runs inside a transaction', async () => {
+    const at = new Date('2026-12-04T00:00:00.000Z');
+    const account = await store.accounts.insert({ uuid: randomUUID(), username: 'prep', email: 'prep@example.com', displayName: 'Prep', passwordHash: null, isAdmin: true, roles: ['viewer', 'admin'], at });
+    const session = await store.sessions.insert({ tokenHash: 'a'.repeat(64), accountId: account.id, kind: 'simple-auth', source: 'login', at, idleExpiresAt: new Date(at.getTime() + 60_000), absoluteExpiresAt: new Date(at.getTime() + 3_600_000), ip: null, userAgent: null });
+    const found = await store.sessions.findWithAccount('a'.repeat(64));
+    expect(found).toEqual({ session, account: { ...account, roles: ['admin', 'viewer'] } });
+    // Many calls on the pool's connections: one statement per connection, no growth in answers.
+    const again = await Promise.all(Array.from({ length: 20 }, () => store.sessions.findWithAccount('a'.repeat(64))));
+    expect(again.every((r) => r?.session.id === session.id)).toBe(true);
+    expect(await store.sessions.findWithAccount('b'.repeat(64))).toBeUndefined();
+
+    await store.sessions.revoke(session.id, new Date(at.getTime() + 1000));
+    expect((await store.sessions.findWithAccount('a'.repeat(64)))!.session.revokedAt).toEqual(new Date(at.getTime() + 1000));
+    const inTransaction = await store.transaction((tx) => tx.sessions.findWithAccount('a'.repeat(64)));
+    expect(inTransaction).toEqual(await store.sessions.findWithAccount('a'.repeat(64)));
+  });
+});
