@@ -58,11 +58,13 @@ export function gatehouseEnv(port: number, database: { sqlitePath: string } | { 
     GATEHOUSE_OAUTH2_TOKEN_SECONDS: '86400',
     GATEHOUSE_SESSION_IDLE_SECONDS: '86400',
     // The storm must reach the password check, not the lockout: a storm of 429s measures nothing.
-    // The throttle still runs (both counters are read and written on every login), only its
-    // limits are out of reach: 1000 per user per 10 s window, the storm spreads over its accounts.
+    // The guess budgets still run (every login and every client authentication reserves a guess
+    // and settles it), only their limits are out of reach: every request in flight holds a
+    // reservation, and the load comes from one address.
     GATEHOUSE_LOGIN_WINDOW_SECONDS: '10',
     GATEHOUSE_LOGIN_MAX_FAILURES_PER_USER: '1000',
     GATEHOUSE_LOGIN_MAX_FAILURES_PER_IP: '100000',
+    GATEHOUSE_LOGIN_MAX_FAILURES_PER_CLIENT: '100000',
     // The credentials face counts every request in the database; the highest limit keeps that
     // cost in the figure without answering 429 (100000 a minute is ~1660 req/s sustained).
     GATEHOUSE_CREDENTIALS_REQUESTS_PER_MINUTE: '100000',
