@@ -55,8 +55,8 @@ export class GuessBudget {
   ) {}
 
   /** Reserves one guess against the subject and the address, or says why not (nothing is checked then). */
-  async reserve(subject: GuessSubject, ip: string | null): Promise<Reservation | Refused> {
-    const buckets: [string, number][] = [[bucketOf(subject), 'client' in subject ? this.limits.maxFailuresPerClient : this.limits.maxFailuresPerUser]];
+  async reserve(subject: GuessSubject, ip: string | null, options: { addressOnly?: boolean } = {}): Promise<Reservation | Refused> {
+    const buckets: [string, number][] = options.addressOnly ? [] : [[bucketOf(subject), 'client' in subject ? this.limits.maxFailuresPerClient : this.limits.maxFailuresPerUser]];
     if (ip) buckets.push([`address:${ip}`, this.limits.maxFailuresPerIp]);
     const now = this.clock.now();
     const windowMs = this.limits.windowSeconds * 1000;
@@ -73,6 +73,18 @@ export class GuessBudget {
       taken.push(bucket);
     }
     return this.reservation(taken, bucketOf(subject), ip);
+  }
+
+  /**
+   * A guess at a secret that names no account until it is found (a one-time link, a CLI
+   * exchange code, a reset token): only the address's budget. The secrets are 256-bit, so this
+   * bounds a scanner, never the owner; an account budget here would let anyone lock links out.
+   */
+  async reserveAddressOrThrow(ip: string | null): Promise<Reservation> {
+    if (!ip) return this.reservation([], 'address:unknown', null);
+    const outcome = await this.reserve({ secret: 'link' }, ip, { addressOnly: true });
+    if (isRefused(outcome)) throw new GatehouseError('throttled', { retryAfterSeconds: outcome.retryAfterSeconds, logDetail: outcome.detail });
+    return outcome;
   }
 
   /** Like `reserve`, refusing with the domain's `throttled` error (429 with Retry-After in every face). */

@@ -97,7 +97,7 @@ export function createKernel(deps: KernelDeps): Kernel {
     sessions: new SessionService(store, clock, config.sessions),
     totp,
     twoFactor: new TwoFactorService(store, clock, totp, audit, guesses),
-    onetime: new OneTimeLoginService(store, clock, auditor, { tokenSeconds: config.onetime.tokenSeconds, publicUrl: config.server.publicUrl }),
+    onetime: new OneTimeLoginService(store, clock, auditor, { tokenSeconds: config.onetime.tokenSeconds, publicUrl: config.server.publicUrl }, guesses),
     tokens: oauth2.firstParty,
     oauth2,
     apiKeys: new ApiKeyService(store, clock),

@@ -2,6 +2,7 @@ import type { Auditor, RequestMeta } from './audit.js';
 import { addSeconds, type Clock } from '../clock.js';
 import { randomToken, sha256Hex } from '../crypto.js';
 import { GatehouseError } from '../errors.js';
+import type { GuessBudget } from './guess-budget.js';
 import type { Account, MailMessage } from './model.js';
 import type { KernelStore } from './ports.js';
 import { normalizeEmail } from './rules.js';
@@ -18,6 +19,7 @@ export class OneTimeLoginService {
     private readonly clock: Clock,
     private readonly auditor: Auditor,
     private readonly settings: OneTimeSettings,
+    private readonly guesses: GuessBudget,
   ) {}
 
   /**
@@ -53,8 +55,13 @@ export class OneTimeLoginService {
 
   /** Consumes a link token and returns its account; unknown, used and expired tokens fail. */
   async redeem(token: string, meta: RequestMeta): Promise<Account> {
+    const guess = await this.guesses.reserveAddressOrThrow(meta.ip);
     const found = await this.store.oneTimeTokens.findByHash('onetime-login', sha256Hex(token));
-    if (!found) throw new GatehouseError('invalid_token', { logDetail: 'unknown one-time token' });
+    if (!found) {
+      await guess.failed('unknown_onetime_token');
+      throw new GatehouseError('invalid_token', { logDetail: 'unknown one-time token' });
+    }
+    await guess.succeeded();
     const now = this.clock.now();
     if (found.expiresAt <= now) throw new GatehouseError('expired_token');
     if (!(await this.store.oneTimeTokens.consume(found.id, now))) throw new GatehouseError('invalid_token', { logDetail: 'one-time token already used' });

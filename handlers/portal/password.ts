@@ -9,7 +9,7 @@ export const passwordHandlers = {
   },
 
   async portalResetCallback({ query, ctx }) {
-    const { valid, expiresAt } = await ctx.rules.reset.check(query.token, query.portal_id);
+    const { valid, expiresAt } = await ctx.rules.reset.check(query.token, query.portal_id, ctx.meta);
     return { status: 200, headers: NO_STORE, body: { valid, expires_at: expiresAt?.toISOString() ?? null } };
   },
 

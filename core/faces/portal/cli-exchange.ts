@@ -45,7 +45,10 @@ export class CliExchangeService {
 
   /** Unknown, expired and used codes fail alike; the conditional UPDATE decides races. */
   async consume(code: string, meta: RequestMeta): Promise<PortalToken> {
+    // A guess at a 256-bit code: spends the address's budget when it names nothing.
+    const guess = await this.kernel.guesses.reserveAddressOrThrow(meta.ip);
     const found = await this.portal.findCode('cli-exchange', sha256Hex(code));
+    await (found ? guess.succeeded() : guess.failed('unknown_exchange_code'));
     const now = this.kernel.clock.now();
     if (!found || found.usedAt || found.expiresAt <= now) throw portalErrors.invalidCode(!found ? 'unknown exchange code' : found.usedAt ? 'exchange code replayed' : 'exchange code expired');
     if (!(await this.portal.consumeCode(found.id, now))) throw portalErrors.invalidCode('exchange code used concurrently');

@@ -68,8 +68,8 @@ export class PasswordResetService {
   }
 
   /** Checks a token without consuming it; reveals only whether it is usable and until when. */
-  async check(token: string, portalId: string): Promise<{ valid: boolean; expiresAt: Date | null }> {
-    const found = await this.usable(token, portalId);
+  async check(token: string, portalId: string, meta: RequestMeta): Promise<{ valid: boolean; expiresAt: Date | null }> {
+    const found = await this.guessed(token, portalId, meta);
     return found ? { valid: true, expiresAt: found.expiresAt } : { valid: false, expiresAt: null };
   }
 
@@ -79,7 +79,7 @@ export class PasswordResetService {
    */
   async reset(token: string, password: string, portalId: string | null | undefined, meta: RequestMeta): Promise<void> {
     const { kernel } = this.deps;
-    const found = await this.usable(token, portalId ?? undefined);
+    const found = await this.guessed(token, portalId ?? undefined, meta);
     if (!found) throw portalErrors.invalidResetToken('unknown, used, expired or other portal');
     if ([...password].length < MIN_PASSWORD_CHARS) throw new GatehouseError('bad_request', { message: 'Password must be at least 8 characters' });
     if (Buffer.byteLength(password, 'utf8') > 72) throw new GatehouseError('bad_request', { message: 'Password must be at most 72 bytes' });
@@ -100,6 +100,14 @@ export class PasswordResetService {
     });
     // The lockout was earned by someone guessing the old password; the owner proved the mailbox.
     await kernel.guesses.release({ account: account.id });
+  }
+
+  /** A reset token is a 256-bit guess that names no account until found: the address's budget. */
+  private async guessed(token: string, portalId: string | undefined, meta: RequestMeta): Promise<PortalCode | undefined> {
+    const guess = await this.deps.kernel.guesses.reserveAddressOrThrow(meta.ip);
+    const found = await this.usable(token, portalId);
+    await (found ? guess.succeeded() : guess.failed('unusable_reset_token'));
+    return found;
   }
 
   private async usable(token: string, portalId: string | undefined): Promise<PortalCode | undefined> {

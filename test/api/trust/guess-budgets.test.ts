@@ -138,6 +138,31 @@ describe.each(DATABASES)('the per-address guess budget on %s', (kind) => {
   });
 });
 
+/** Link secrets name no account until found: a scanner spends its address's budget, the owner's never. */
+describe.each(DATABASES)('the address budget on one-time links, CLI codes and reset tokens on %s', (kind) => {
+  let gh: TestGatehouse;
+  beforeAll(async () => {
+    gh = await startGatehouse(kind, { settings: { login: { maxFailuresPerIp: 6 }, onetime: { allowForgotPassword: true }, portal: { requestsPerMinute: 0 } } });
+  });
+  afterAll(async () => gh?.stop());
+
+  it('refuses an address that guessed links, codes and tokens past its budget, with 429 in each face\'s shape', async () => {
+    const { client } = await simpleAuthCaller(gh);
+    const guess = () => `guess-${Math.random().toString(36).slice(2)}`.padEnd(43, 'x');
+    const links = await Promise.all(Array.from({ length: 3 }, () => sa.onetimeAuthenticate({ client, query: { token: guess() }, headers: { Accept: 'application/json' } })));
+    expect(links.map((r) => must(r).response.status)).toEqual([401, 401, 401]);
+    const codes = await Promise.all(Array.from({ length: 3 }, () => portal.consumeCliBrowserToken({ client: portalClient(gh), body: { code: guess() } })));
+    expect(codes.map((r) => must(r).response.status)).toEqual([400, 400, 400]);
+    // The budget is spent: the next guess of any kind is not checked.
+    const reset = must(await portal.portalResetPassword({ client: portalClient(gh), body: { token: guess(), password: 'a-new-password-1' } }));
+    expect([reset.response.status, reset.response.headers.get('retry-after') !== null]).toEqual([429, true]);
+    const link = must(await sa.onetimeAuthenticate({ client, query: { token: guess() }, headers: { Accept: 'application/json' } }));
+    expect(link.response.status).toBe(429);
+    const [budget] = await rows(gh.runtime.db, 'guess_budgets', { bucket: 'address:127.0.0.1' }, 'bucket');
+    expect(budget).toMatchObject({ used: 6 });
+  });
+});
+
 /** An operator releases a locked account from the host; the owner signs in at once. */
 describe('npm run budgets:release', () => {
   let gh: TestGatehouse;
