@@ -88,7 +88,7 @@ export const SETTINGS = [
   { key: 'mgmt.okta.baseUrl', env: 'GATEHOUSE_OKTA_BASE_URL', type: 'url', doc: 'Okta organization URL the Sign-In widget talks to. Default: the issuer\'s origin.' },
   { key: 'mgmt.okta.mapRoles', env: 'GATEHOUSE_OKTA_MAP_ROLES', type: 'json', default: '{}', doc: 'Role name → Okta group name (YAML map, or JSON in the variable), e.g. `{"admin":"croit-admins","viewer":"croit-viewers"}`: an ID token whose `groups` claim holds the group gets the role.' },
   { key: 'mgmt.okta.requestsPerMinute', env: 'GATEHOUSE_OKTA_REQUESTS_PER_MINUTE', type: 'int', default: 60, min: 0, max: 100000, doc: 'Okta logins per minute per client address before 429; 0: no limit. Shared by all instances.' },
-  { key: 'credentials.requestsPerMinute', env: 'GATEHOUSE_CREDENTIALS_REQUESTS_PER_MINUTE', type: 'int', default: 600, min: 0, max: 100000, doc: 'Requests per minute per client address to the credentials face before 429 (RESOURCE_EXHAUSTED); 0: no limit. Shared by all instances.' },
+  { key: 'credentials.requestsPerMinute', env: 'GATEHOUSE_CREDENTIALS_REQUESTS_PER_MINUTE', type: 'int', default: 600, min: 0, max: 100000, doc: 'Requests per minute per client address to the credentials face before 429 (RESOURCE_EXHAUSTED); 0: no limit. Counted per instance, in memory (no database write per request).' },
   { key: 'mail.smtpUrl', env: 'SMTP_URL', type: 'secret', doc: 'smtp://user:pass@host:587. Empty: mail goes to the log and the mail_outbox table.' },
   { key: 'mail.from', env: 'GATEHOUSE_MAIL_FROM', type: 'string', default: 'Gatehouse <no-reply@localhost>', doc: 'From address of outgoing mail.' },
   { key: 'log.level', env: 'GATEHOUSE_LOG_LEVEL', type: 'string', default: 'info', doc: '`debug`, `info`, `warn`, `error` or `silent`.' },

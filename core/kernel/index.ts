@@ -14,7 +14,7 @@ import { OAuth2Service } from './oauth2/service.js';
 import { OneTimeLoginService } from './onetime.js';
 import { PasswordHasher } from './passwords.js';
 import type { KernelStore, TxHandle } from './ports.js';
-import { RateLimiter, type RateLimitSettings } from './rate-limit.js';
+import { InstanceRateCounts, RateLimiter, type RateLimitSettings } from './rate-limit.js';
 import { SessionService } from './sessions.js';
 import { DeferredWork } from './deferred.js';
 import { GuessBudget } from './guess-budget.js';
@@ -69,7 +69,8 @@ export interface Kernel {
   /** roles an account or a grant may name: the built-in ones and those operators configured */
   readonly roles: ReadonlySet<string>;
   /** a fixed-window request limit counted in the shared store */
-  rateLimiter(settings: RateLimitSettings): RateLimiter;
+  /** `shared`: counted in the database for every instance; `instance`: in this process only (no write per request) */
+  rateLimiter(settings: RateLimitSettings, scope?: 'shared' | 'instance'): RateLimiter;
   /** one unit of work over the kernel's tables and the caller's own (pass `tx` to its store) */
   transaction<T>(work: (unit: KernelUnit, tx: TxHandle) => Promise<T>): Promise<T>;
   /** a cheap round trip to the store */
@@ -109,7 +110,10 @@ export function createKernel(deps: KernelDeps): Kernel {
     audit,
     mail: new MailQueue(deps.mailer, deps.onMailError),
     roles,
-    rateLimiter: (settings) => new RateLimiter(() => store.rateLimits, clock, settings),
+    rateLimiter: (settings, scope = 'shared') => {
+      const counts = scope === 'instance' ? new InstanceRateCounts() : undefined;
+      return new RateLimiter(() => counts ?? store.rateLimits, clock, settings);
+    },
     transaction: (work) => store.transaction((tx, handle) => work(new KernelUnit(tx, clock, auditor), handle)),
     ping: () => store.ping(),
     readiness: () => store.readiness(),

@@ -33,3 +33,27 @@ export class RateLimiter {
     }
   }
 }
+
+/**
+ * Request counts kept in this instance's memory: no database write per request. For limits that
+ * ration load rather than guard a secret (guesses have their own budgets in the database): with
+ * N instances behind a balancer an address gets up to N × the limit.
+ */
+export class InstanceRateCounts implements RateLimitRepository {
+  readonly #hits = new Map<string, { windowStart: number; count: number }>();
+
+  async hit(bucket: string, windowStart: Date): Promise<number> {
+    const start = windowStart.getTime();
+    const current = this.#hits.get(bucket);
+    if (!current || current.windowStart !== start) {
+      this.#hits.set(bucket, { windowStart: start, count: 1 });
+      return 1;
+    }
+    current.count += 1;
+    return current.count;
+  }
+
+  async prune(before: Date): Promise<void> {
+    for (const [bucket, window] of this.#hits) if (window.windowStart < before.getTime()) this.#hits.delete(bucket);
+  }
+}

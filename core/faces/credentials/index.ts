@@ -39,6 +39,7 @@ export function createCredentialsRules({ kernel, store, within, settings }: Face
     service: new ServiceCredentialService(issuer),
     scim: new ScimTokenService(issuer),
     caller: (account) => resolveCaller(kernel, account),
-    rateLimit: kernel.rateLimiter({ limit: settings.requestsPerMinute, windowSeconds: 60 }),
+    // Load rationing, not a guess budget (API tokens are 256-bit secrets): counted in memory, no write per request.
+    rateLimit: kernel.rateLimiter({ limit: settings.requestsPerMinute, windowSeconds: 60 }, 'instance'),
   };
 }
