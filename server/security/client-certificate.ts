@@ -21,8 +21,11 @@ export function clientCertificateOf(req: Request, header: string): Uint8Array | 
   const trusted = req.app.get('trust proxy fn') as ((address: string, hop: number) => boolean) | undefined;
   if (!trusted?.(req.socket.remoteAddress ?? '', 0)) return undefined;
   try {
-    // nginx `$ssl_client_escaped_cert`: the PEM, URL-encoded.
-    return new Uint8Array(new X509Certificate(decodeURIComponent(forwarded)).raw);
+    // nginx `$ssl_client_escaped_cert` is the PEM, URL-encoded; Caddy's
+    // `{http.request.tls.client.certificate_der_base64}` is the DER in base64.
+    const decoded = decodeURIComponent(forwarded);
+    const certificate = decoded.startsWith('-----BEGIN') ? new X509Certificate(decoded) : new X509Certificate(Buffer.from(decoded, 'base64'));
+    return new Uint8Array(certificate.raw);
   } catch {
     return undefined;
   }

@@ -71,11 +71,7 @@ export class CertificateAuthority {
     // Backdated: a verifier whose clock is a little behind must not refuse a fresh certificate.
     certificate.validity.notBefore = new Date(this.clock.now().getTime() - NOT_BEFORE_SKEW_MS);
     certificate.validity.notAfter = subject.notAfter;
-    certificate.setSubject([
-      { name: 'commonName', value: subject.commonName.slice(0, 64) },
-      { name: 'organizationName', value: this.tenant.slice(0, 64) },
-      { name: 'organizationalUnitName', value: subject.namespace },
-    ]);
+    certificate.setSubject([utf8('commonName', subject.commonName.slice(0, 64)), utf8('organizationName', this.tenant.slice(0, 64)), utf8('organizationalUnitName', subject.namespace)]);
     certificate.setIssuer(ca.certificate.subject.attributes);
     certificate.setExtensions([
       { name: 'basicConstraints', cA: false },
@@ -145,10 +141,7 @@ export class CertificateAuthority {
     certificate.serialNumber = randomSerial();
     certificate.validity.notBefore = now;
     certificate.validity.notAfter = new Date(now.getTime() + CA_YEARS * 365 * 86_400_000);
-    const subject = [
-      { name: 'commonName', value: `Gatehouse credential CA (${this.tenant})`.slice(0, 64) },
-      { name: 'organizationName', value: this.tenant.slice(0, 64) },
-    ];
+    const subject = [utf8('commonName', `Gatehouse credential CA (${this.tenant})`.slice(0, 64)), utf8('organizationName', this.tenant.slice(0, 64))];
     certificate.setSubject(subject);
     certificate.setIssuer(subject);
     certificate.setExtensions([
@@ -159,4 +152,12 @@ export class CertificateAuthority {
     certificate.sign(privateKey, forge.md.sha256.create());
     return { certificatePem: forge.pki.certificateToPem(certificate), privateKeySealed: this.box.seal(forge.pki.privateKeyToPem(privateKey), SEAL_CONTEXT) };
   }
+}
+
+/**
+ * A subject attribute as UTF8String (RFC 5280 §4.1.2.6). forge's default, PrintableString, cannot
+ * hold `@` or `_`: Go's crypto/x509 (Caddy, Kubernetes, Traefik) refuses such a certificate.
+ */
+function utf8(name: string, value: string): forge.pki.CertificateField {
+  return { name, value: forge.util.encodeUtf8(value), valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class };
 }

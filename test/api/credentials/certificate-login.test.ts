@@ -10,6 +10,8 @@ import { DATABASES } from '../../support/databases.js';
 import { startGatehouse, type TestGatehouse } from '../../support/gatehouse.js';
 import { must } from '../../support/simple-auth.js';
 import { tlsGet, type ClientCertificate } from '../../support/tls-client.js';
+import { platformCaller } from '../../support/platform.js';
+import * as platform from '../../../generated/platform/sdk.gen.js';
 
 const LIST = '/api/web/namespaces/system/api_credentials';
 
@@ -67,6 +69,19 @@ describe.each(DATABASES)('certificate login on the credentials face on %s', (kin
     // A certificate Gatehouse did not issue is nobody.
     const stranger = encodeURIComponent(serverCert.toString());
     expect(must(await cred.listApiCredentials({ client: credentialsCaller(proxied), path: { namespace: 'system' }, headers: { 'X-Client-Cert': stranger } })).response.status).toBe(401);
+  });
+
+  it('stands for its owner on the platform face as an API token does (X-API-Key rules), base64 DER as Caddy forwards it', async () => {
+    const adminCert = must(await cred.createApiCredential({ client: await as(plain, 'admin'), path: { namespace: 'system' }, body: { name: 'admin-cert', spec: { type: 'API_CERTIFICATE', password: 'adm1n-h0rse' } } }));
+    const adminLeaf = openP12(adminCert.data!.data, 'adm1n-h0rse').certs.find((c: forge.pki.Certificate) => c.subject.getField('CN')?.value !== undefined && !String(c.subject.getField('CN')?.value).startsWith('Gatehouse'))!;
+    const der = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(adminLeaf)).getBytes(), 'binary').toString('base64');
+    const stats = (headers: Record<string, string>) => platform.getWebSessionStats({ client: platformCaller(proxied).client, headers });
+    expect(must(await stats({ 'X-Client-Cert': der })).response.status).toBe(200);
+    // dana's certificate is dana: no administrator
+    const dana = must(await stats({ 'X-Client-Cert': encodeURIComponent(leafPem) }));
+    expect(dana.response.status).toBe(403);
+    // a presented key that fails is a failed login: no fall-back to the certificate
+    expect(must(await stats({ 'X-Client-Cert': der, 'X-API-Key': 'ghk_wrong' })).response.status).toBe(401);
   });
 
   it('refuses a revoked certificate at once, on every instance', async () => {
