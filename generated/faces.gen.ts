@@ -6,6 +6,7 @@ export const faces = [
   { name: "ops", prefix: "Ops", basePath: "" },
   { name: "platform", prefix: "Platform", basePath: "" },
   { name: "portal", prefix: "Portal", basePath: "/v1" },
+  { name: "scim", prefix: "Scim", basePath: "/scim/v2" },
   { name: "simple-auth", prefix: "SimpleAuth", basePath: "/api/v1" },
   { name: "wellknown", prefix: "WellKnown", basePath: "" },
 ] as const;

@@ -40,7 +40,8 @@ export function buildApp(options: AppOptions): Express {
   if (options.observability?.metrics) app.get('/metrics', options.observability.metrics);
   if (options.observability) app.use(options.observability.middleware);
   app.use(cookieParser(), plainCookies);
-  app.use(express.json({ limit: '64kb', verify: noteEmptyBody }));
+  // application/*+json too: SCIM clients send application/scim+json (RFC 7644 §3.1).
+  app.use(express.json({ limit: '64kb', type: ['application/json', 'application/*+json'], verify: noteEmptyBody }));
   app.use(express.urlencoded({ extended: false, limit: '64kb', verify: noteEmptyBody }));
 
   app.get('/healthz', async (_req, res, next) => {

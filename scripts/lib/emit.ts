@@ -28,12 +28,22 @@ export function toExpressPath(path: string): string {
   return path.replace(/\{([^}]+)\}/g, ':$1');
 }
 
+type RequestBody = { content?: Record<string, unknown> };
+
+/** The operation's request body, following a `$ref` into `components/requestBodies`. */
+function requestBodyOf(doc: OpenApiDocument, body: RequestBody | undefined): RequestBody | undefined {
+  const ref = (body as { $ref?: string } | undefined)?.$ref;
+  if (!ref) return body;
+  const name = ref.replace('#/components/requestBodies/', '');
+  return (doc.components as { requestBodies?: Record<string, RequestBody> } | undefined)?.requestBodies?.[name];
+}
+
 /** routes.gen.ts: operationId → method, full path, security; the binder and tests read it. */
 export function emitRouteTable(face: FaceSpec, doc: OpenApiDocument): string {
   const ops = operationsOf(doc);
   const lines = ops.map((op) => {
     const security = (op.operation.security ?? doc.security ?? []).map((req) => Object.keys(req));
-    const contentTypes = Object.keys(op.operation.requestBody?.content ?? {});
+    const contentTypes = Object.keys(requestBodyOf(doc, op.operation.requestBody)?.content ?? {});
     const authority = authorityOf(face, op.operationId, op.operation, security, bearerSchemesOf(doc));
     const entry = {
       method: op.method,

@@ -5,6 +5,7 @@ import { closeConnections, POLLUTION, runFuzz, summarizeFindings, triage, type F
 import { startGatehouse, type TestGatehouse } from '../support/gatehouse.js';
 import { basic, GRAFANA, oauth2Settings, signedIn } from '../support/oauth2.js';
 import { ADMIN, bootstrapAdmin, platformCaller } from '../support/platform.js';
+import { scimToken } from '../support/scim.js';
 import { must } from '../support/simple-auth.js';
 
 /**
@@ -59,6 +60,7 @@ describe('contract fuzz of every mounted face', () => {
       const { client } = platformCaller(gh);
       bearer = async () => must(await platform.localLogin({ client, body: { username: ADMIN.username, password: ADMIN.password } })).data?.token;
     }
+    if (mounted.has('scim')) byScheme.ScimScimToken = { headers: { authorization: `Bearer ${await scimToken(gh)}` } };
     if (mounted.has('simple-auth')) {
       const user = await signedIn(gh, 'fuzzuser');
       const sessionCookie = gh.config.cookies.sessionName;

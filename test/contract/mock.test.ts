@@ -7,6 +7,8 @@ import { createClient as platformClient } from '../../generated/platform/client/
 import * as platform from '../../generated/platform/sdk.gen.js';
 import { createClient as portalClient } from '../../generated/portal/client/index.js';
 import * as portal from '../../generated/portal/sdk.gen.js';
+import { createClient as scimClient } from '../../generated/scim/client/index.js';
+import * as scim from '../../generated/scim/sdk.gen.js';
 import { createClient as simpleAuthClient } from '../../generated/simple-auth/client/index.js';
 import * as simpleAuth from '../../generated/simple-auth/sdk.gen.js';
 import { createClient as wellknownClient } from '../../generated/wellknown/client/index.js';
@@ -52,6 +54,15 @@ describe('Prism mock of the bundled contract, called through the generated SDKs'
     expect(response.status).toBe(200);
     assertConformsToContract('listApiCredentials', response, data);
     expect(Array.isArray(data?.items)).toBe(true);
+  });
+
+  it('scim: listScimUsers with a bearer token (application/scim+json)', async () => {
+    const client = scimClient({ baseUrl: base('/scim/v2'), headers: { Authorization: 'Bearer ghk_example' } });
+    const { data, response } = must(await scim.listScimUsers({ client, query: { filter: 'userName eq "dana"' } }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/scim\+json/);
+    assertConformsToContract('listScimUsers', response, data);
+    expect(data?.Resources[0]?.userName).toBe('dana');
   });
 
   it('simple-auth: getOauth2Client (public)', async () => {

@@ -8,6 +8,7 @@ import { FACES } from '../../scripts/lib/faces.js';
 import { rows } from '../support/db-assert.js';
 import { startGatehouse, type TestGatehouse } from '../support/gatehouse.js';
 import { repoRoot } from '../support/paths.js';
+import { scimToken } from '../support/scim.js';
 
 const run = promisify(execFile);
 /** Child npm runs as it would in another project, not with the settings `npm test` exports. */
@@ -88,7 +89,7 @@ describe('@gatehouse/sdk packed, installed and used from another project', () =>
 
   it('runs with plain node against a live Gatehouse: one operation per face answers', { timeout: 60_000 }, async () => {
     const project = join(scratch, 'consumer');
-    const { stdout } = await run(process.execPath, [join(project, 'build/main.js'), gh.url, SHARED_KEY], { cwd: project, timeout: 30_000 });
+    const { stdout } = await run(process.execPath, [join(project, 'build/main.js'), gh.url, SHARED_KEY, await scimToken(gh, { bootstrap: true })], { cwd: project, timeout: 30_000 });
     const out = JSON.parse(stdout) as Record<string, Record<string, unknown>> & { accountId: string; simpleAuthBasePath: string };
     const [account] = await rows(gh.runtime.db, 'accounts', { username: 'sdk.user' });
     expect(out.accountId).toBe(account!.uuid);
@@ -98,6 +99,7 @@ describe('@gatehouse/sdk packed, installed and used from another project', () =>
     expect(out.credentials).toEqual({ minted: 'sdk-token', tokenPrefix: 'ghk_', listed: ['sdk-token'], plainAuthStatus: 401 });
     const [credential] = await rows(gh.runtime.db, 'api_credentials', { name: 'sdk-token' });
     expect(credential).toMatchObject({ type: 'API_TOKEN', account_id: account!.id });
+    expect(out.scim).toEqual({ total: 1, id: account!.uuid });
     expect(out.discovery).toEqual({ issuer: gh.config.server.publicUrl, jwks_uri: `${gh.config.server.publicUrl}/.well-known/jwks.json` });
     expect(out.readiness).toBe('ready');
   });

@@ -77,7 +77,7 @@ export function contractProblems(operationId: string, status: number, contentTyp
   if (!content) return body === undefined || body === null || body === '' ? [] : [`${operationId} ${status} documents no body`];
   const media = (contentType ?? '').split(';')[0]!.trim();
   if (!(media in content)) return [`content type ${media || '(none)'} not documented for ${operationId} ${status} (${Object.keys(content).join(', ')})`];
-  if (media !== 'application/json') return [];
+  if (media !== 'application/json' && !media.endsWith('+json')) return [];
   const schemaPointer = `${responsePointer}/content/${escape(media)}/schema`;
   let validate = validators.get(schemaPointer);
   if (!validate) {

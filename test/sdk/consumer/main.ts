@@ -9,11 +9,12 @@ import { getTokenInfo, connect as mgmtAt, type TokenInfo } from '@gatehouse/sdk/
 import { localLogin, connect as platformAt } from '@gatehouse/sdk/platform';
 import { getReadiness, connect as opsAt } from '@gatehouse/sdk/ops';
 import { initialLoad, connect as portalAt, type LoadUser } from '@gatehouse/sdk/portal';
+import { listScimUsers, connect as scimAt } from '@gatehouse/sdk/scim';
 import { basePath as simpleAuthBasePath, createAccount, connect as simpleAuthAt } from '@gatehouse/sdk/simple-auth';
 import { getOpenidConfiguration, connect as wellKnownAt } from '@gatehouse/sdk/wellknown';
 
-const [origin, sharedKey] = process.argv.slice(2);
-if (!origin || !sharedKey) throw new Error('usage: node main.js <gatehouse origin> <simple-auth shared key>');
+const [origin, sharedKey, scimToken] = process.argv.slice(2);
+if (!origin || !sharedKey || !scimToken) throw new Error('usage: node main.js <gatehouse origin> <simple-auth shared key> <SCIM token>');
 const user = { username: 'sdk.user', email: 'sdk.user@example.com', password: 'sdk-user-password' };
 
 // simple-auth: a back end (no browser, so no CSRF cookie) creates an account with the shared key.
@@ -42,6 +43,9 @@ const items: ListResponseItem[] = listed.data.items;
 // The pitfall the option exists for: the token given as a plain `auth` string is refused.
 const plain = await listApiCredentials({ client: credentialsAt(origin, { auth: minted.data.data }), path: { namespace: 'system' } });
 
+// scim: the identity provider's view of the same account (application/scim+json, parsed as JSON)
+const provisioned = (await listScimUsers({ client: scimAt(origin, { auth: scimToken }), query: { filter: `userName eq "${user.username}"` }, throwOnError: true })).data;
+
 // discovery, and the readiness probe
 const discovery = (await getOpenidConfiguration({ client: wellKnownAt(origin), throwOnError: true })).data;
 const readiness = (await getReadiness({ client: opsAt(origin), throwOnError: true })).data;
@@ -53,6 +57,7 @@ console.log(
     tokenInfo: { username: info.username, roles: info.roles },
     portal: { id: me.id, email: me.email },
     credentials: { minted: minted.data.name, tokenPrefix: minted.data.data.slice(0, 4), listed: items.map((i) => i.name), plainAuthStatus: plain.response?.status },
+    scim: { total: provisioned.totalResults, id: provisioned.Resources[0]?.id },
     discovery: { issuer: discovery.issuer, jwks_uri: discovery.jwks_uri },
     readiness: readiness.status,
   }),
