@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { AuditLevel, AuditRecord } from './model.js';
-import type { AuditRepository } from './ports.js';
+import type { AuditEntry, AuditQuery, AuditRepository } from './ports.js';
 
 /** Who caused an event: carried from the request into every audit row. */
 export interface RequestMeta {
@@ -43,6 +43,11 @@ export class AuditTrail {
   /** The same trail writing through a transaction's repository. */
   within(repo: AuditRepository): AuditTrail {
     return new AuditTrail(repo, this.auditor);
+  }
+
+  /** Records matching every condition, newest first, with the account each names (the admin face). */
+  search(query: AuditQuery, offset: number, limit: number): Promise<{ total: number; items: AuditEntry[] }> {
+    return this.repo.search(query, offset, limit);
   }
 
   /** The account's records, newest first (simple-auth's /account/audit). */

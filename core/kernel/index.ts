@@ -8,7 +8,7 @@ import { ApiKeyService } from './api-keys.js';
 import { Auditor, AuditTrail } from './audit.js';
 import { DirectoryService } from './directory.js';
 import { LoginService } from './login.js';
-import { MailQueue, type Mailer } from './mail.js';
+import { MailOutbox, MailQueue, type Mailer } from './mail.js';
 import type { FirstPartyTokens } from './oauth2/first-party.js';
 import { OAuth2Service } from './oauth2/service.js';
 import { OneTimeLoginService } from './onetime.js';
@@ -66,6 +66,8 @@ export interface Kernel {
   readonly deferred: DeferredWork;
   readonly audit: AuditTrail;
   readonly mail: MailQueue;
+  /** the mail an install without SMTP kept (the admin face) */
+  readonly outbox: MailOutbox;
   /** roles an account or a grant may name: the built-in ones and those operators configured */
   readonly roles: ReadonlySet<string>;
   /** a fixed-window request limit counted in the shared store */
@@ -109,6 +111,7 @@ export function createKernel(deps: KernelDeps): Kernel {
     deferred: new DeferredWork(store.deferredJobs, clock, deps.onDeferredError ?? (() => undefined)),
     audit,
     mail: new MailQueue(deps.mailer, deps.onMailError),
+    outbox: new MailOutbox(store.outbox, clock),
     roles,
     rateLimiter: (settings, scope = 'shared') => {
       const counts = scope === 'instance' ? new InstanceRateCounts() : undefined;

@@ -1,4 +1,6 @@
+import type { Clock } from '../clock.js';
 import type { MailMessage } from './model.js';
+import type { MailOutboxRepository, OutboxMessage } from './ports.js';
 
 /** Sends mail. Implementations: SMTP (nodemailer) or the outbox + log when SMTP is not set up. */
 export interface Mailer {
@@ -25,5 +27,20 @@ export class MailQueue {
       ),
     ).then(() => undefined);
     return sent;
+  }
+}
+
+/**
+ * The outbox an install without SMTP keeps its mail in (server/mail.ts), read by operators through
+ * the admin face: unexpired messages only, as the outbox deletes a message when its secret expires.
+ */
+export class MailOutbox {
+  constructor(
+    private readonly repo: MailOutboxRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  list(to: string | undefined, offset: number, limit: number): Promise<{ total: number; items: OutboxMessage[] }> {
+    return this.repo.list(to, this.clock.now(), offset, limit);
   }
 }

@@ -110,9 +110,26 @@ export interface StipulationRepository {
   satisfy(accountId: number, tokenHash: string, at: Date): Promise<boolean>;
 }
 
+/** What an operator asks of the audit trail: every given condition holds. */
+export interface AuditQuery {
+  accountId?: number;
+  module?: string;
+  /** at or after */
+  since?: Date;
+  /** before */
+  until?: Date;
+}
+
+/** An audit record with the account it names (null when none, or deleted since). */
+export interface AuditEntry extends AuditRecord {
+  account: { uuid: string; username: string } | null;
+}
+
 export interface AuditRepository {
   append(record: AuditRecord): Promise<void>;
   listForAccount(accountId: number, offset: number, limit: number): Promise<AuditRecord[]>;
+  /** newest first */
+  search(query: AuditQuery, offset: number, limit: number): Promise<{ total: number; items: AuditEntry[] }>;
 }
 
 export interface LoginAttemptRepository {
@@ -156,8 +173,17 @@ export interface DeferredJobRepository {
   pending(): Promise<number>;
 }
 
+export interface OutboxMessage {
+  to: string;
+  subject: string;
+  text: string;
+  createdAt: Date;
+}
+
 export interface MailOutboxRepository {
   insert(message: MailMessage, at: Date): Promise<void>;
+  /** unexpired messages, newest first, optionally to one address */
+  list(to: string | undefined, now: Date, offset: number, limit: number): Promise<{ total: number; items: OutboxMessage[] }>;
 }
 
 export interface SigningKeyRepository {

@@ -39,7 +39,8 @@ export const MAX_PAGE = 500;
 
 export function boundedPage<Attribute extends string>(page: Partial<Page<Attribute>>): Page<Attribute> {
   return {
-    offset: Math.max(0, Math.floor(page.offset ?? 0)),
+    // finite and bounded: a query value such as `1e309` arrives as Infinity
+    offset: Math.min(2_147_483_647, Math.max(0, Math.floor(page.offset ?? 0))),
     limit: Math.min(MAX_PAGE, Math.max(0, Math.floor(page.limit ?? 100))),
     ...(page.sortBy ? { sortBy: page.sortBy } : {}),
     ...(page.descending ? { descending: true } : {}),

@@ -1,3 +1,4 @@
+import { adminFace } from './admin/index.js';
 import { credentialsFace } from './credentials/index.js';
 import { mgmtFace } from './mgmt/index.js';
 import type { AnyFaceModule } from './module.js';
@@ -12,4 +13,4 @@ import { wellKnownFace } from './wellknown/index.js';
  * The faces this build serves: the one list a new face is added to. Order matters only for pages
  * and middleware a face mounts outside its contract.
  */
-export const FACES: readonly AnyFaceModule[] = [platformFace, mgmtFace, credentialsFace, portalFace, scimFace, simpleAuthFace, wellKnownFace, opsFace];
+export const FACES: readonly AnyFaceModule[] = [platformFace, mgmtFace, credentialsFace, portalFace, scimFace, adminFace, simpleAuthFace, wellKnownFace, opsFace];

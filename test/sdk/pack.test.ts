@@ -8,6 +8,7 @@ import { FACES } from '../../scripts/lib/faces.js';
 import { rows } from '../support/db-assert.js';
 import { startGatehouse, type TestGatehouse } from '../support/gatehouse.js';
 import { repoRoot } from '../support/paths.js';
+import { bearerOf } from '../support/credentials.js';
 import { scimToken } from '../support/scim.js';
 
 const run = promisify(execFile);
@@ -89,7 +90,8 @@ describe('@gatehouse/sdk packed, installed and used from another project', () =>
 
   it('runs with plain node against a live Gatehouse: one operation per face answers', { timeout: 60_000 }, async () => {
     const project = join(scratch, 'consumer');
-    const { stdout } = await run(process.execPath, [join(project, 'build/main.js'), gh.url, SHARED_KEY, await scimToken(gh, { bootstrap: true })], { cwd: project, timeout: 30_000 });
+    const scim = await scimToken(gh, { bootstrap: true });
+    const { stdout } = await run(process.execPath, [join(project, 'build/main.js'), gh.url, SHARED_KEY, scim, await bearerOf(gh, 'admin')], { cwd: project, timeout: 30_000 });
     const out = JSON.parse(stdout) as Record<string, Record<string, unknown>> & { accountId: string; simpleAuthBasePath: string };
     const [account] = await rows(gh.runtime.db, 'accounts', { username: 'sdk.user' });
     expect(out.accountId).toBe(account!.uuid);
@@ -100,6 +102,7 @@ describe('@gatehouse/sdk packed, installed and used from another project', () =>
     const [credential] = await rows(gh.runtime.db, 'api_credentials', { name: 'sdk-token' });
     expect(credential).toMatchObject({ type: 'API_TOKEN', account_id: account!.id });
     expect(out.scim).toEqual({ total: 1, id: account!.uuid });
+    expect(out.admin).toEqual([account!.uuid]);
     expect(out.discovery).toEqual({ issuer: gh.config.server.publicUrl, jwks_uri: `${gh.config.server.publicUrl}/.well-known/jwks.json` });
     expect(out.readiness).toBe('ready');
   });

@@ -612,6 +612,7 @@ export const ERROR_SHAPES: Record<FaceName, (body: unknown, status: number) => b
   'simple-auth': (b) => isObject(b) && ((b.error === true && typeof b.message === 'string' && typeof b.reason === 'string') || oauth2Shape(b)),
   portal: (b) => isObject(b) && (typeof b.detail === 'string' || (Array.isArray(b.detail) && b.detail.every((d) => isObject(d) && Array.isArray(d.loc) && typeof d.msg === 'string' && typeof d.type === 'string'))),
   wellknown: (b) => isObject(b) && oauth2Shape(b),
+  admin: (b, status) => isObject(b) && typeof b.type === 'string' && typeof b.title === 'string' && b.status === status && typeof b.detail === 'string' && onlyKeys(b, ['type', 'title', 'status', 'detail', 'errors']),
   scim: (b, status) =>
     isObject(b) && Array.isArray(b.schemas) && b.schemas[0] === 'urn:ietf:params:scim:api:messages:2.0:Error' && b.status === String(status) && onlyKeys(b, ['schemas', 'status', 'scimType', 'detail']),
   ops: (b) => isObject(b) && typeof b.status === 'string' && (b.reason === undefined || typeof b.reason === 'string') && onlyKeys(b, ['status', 'reason']),

@@ -24,6 +24,8 @@ export interface StartOptions {
   /** reuse a database (several instances on one store) */
   database?: TestDatabase;
   clock?: ManualClock;
+  /** keep mail in the database outbox, as an install without SMTP does (`mail` then stays empty) */
+  outbox?: boolean;
   /** where the instance logs (default: stderr at GATEHOUSE_TEST_LOG, silent when unset) */
   logger?: Logger;
 }
@@ -55,7 +57,7 @@ export async function startGatehouse(kind: TestDatabaseKind, options: StartOptio
     db: database.db,
     validateResponses: true,
     logger: options.logger ?? createLogger(config.log.level),
-    mailer: { send: async (m) => void mail.push(m) },
+    ...(options.outbox ? {} : { mailer: { send: async (m: MailMessage) => void mail.push(m) } }),
   });
   const { url } = await runtime.listen();
   return {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTHORITIES, THIRD_PARTY_SCOPE_AUTHORITIES, type Authority } from '../../../core/kernel/authority.js';
 import * as credentialsSdk from '../../../generated/credentials/sdk.gen.js';
+import { routes as adminRoutes } from '../../../generated/admin/routes.gen.js';
+import * as adminSdk from '../../../generated/admin/sdk.gen.js';
 import { routes as credentialsRoutes } from '../../../generated/credentials/routes.gen.js';
 import * as mgmtSdk from '../../../generated/mgmt/sdk.gen.js';
 import { routes as mgmtRoutes } from '../../../generated/mgmt/routes.gen.js';
@@ -18,6 +20,7 @@ import { backend, basic, codeFor, form, GRAFANA, oauth2Settings } from '../../su
 import { ADMIN, bootstrapAdmin, platformCaller } from '../../support/platform.js';
 import { portalClient } from '../../support/portal.js';
 import { must, simpleAuthCaller } from '../../support/simple-auth.js';
+import { adminCaller } from '../../support/admin.js';
 
 type Call = (options: Record<string, unknown>) => Promise<{ response: Response; error?: unknown; data?: unknown }>;
 
@@ -43,6 +46,12 @@ const FACES = {
     sdk: portalSdk as unknown as Record<string, Call>,
     client: (gh: TestGatehouse, token: string) => portalClient(gh, token),
     refusal: (error: unknown) => expect(error).toEqual({ detail: 'insufficient_scope' }),
+  },
+  admin: {
+    routes: adminRoutes,
+    sdk: adminSdk as unknown as Record<string, Call>,
+    client: (gh: TestGatehouse, token: string) => adminCaller(gh, token),
+    refusal: (error: unknown) => expect(error).toEqual({ type: 'urn:gatehouse:problem:insufficient_scope', title: 'insufficient_scope', status: 403, detail: 'insufficient_scope' }),
   },
   mgmt: {
     routes: mgmtRoutes,
@@ -70,7 +79,7 @@ const ALWAYS_ALLOWED: readonly Authority[] = ['public', 'token:self'];
 const scopeAllows = (scope: string, authority: Authority) => ALWAYS_ALLOWED.includes(authority) || (THIRD_PARTY_SCOPE_AUTHORITIES[scope] ?? []).includes(authority);
 
 /** Path parameters every templated operation can take; the refusal comes before the contract looks at them. */
-const PATH = { namespace: 'system', name: 'probe', client_id: 'probe' };
+const PATH = { namespace: 'system', name: 'probe', client_id: 'probe', account: 'admin', organization: '00000000-0000-4000-8000-000000000000' };
 
 describe.each(DATABASES)('tokens of third-party OAuth2 clients on %s', (kind) => {
   let gh: TestGatehouse;
@@ -101,7 +110,7 @@ describe.each(DATABASES)('tokens of third-party OAuth2 clients on %s', (kind) =>
 
   it.each(['email', 'username'] as const)('refuses a token with scope %s, in each face\'s shape, on every operation its scope does not cover', async (scope) => {
     const refused = BEARER_OPERATIONS.filter(({ authority }) => !scopeAllows(scope, authority));
-    expect(refused.map((op) => op.operationId)).toEqual(expect.arrayContaining(['createBootstrapToken', 'createApiCredential', 'getWebSessionStats', 'revokeAllWebSessions', 'upsertOIDCProvider', 'loginAsUser', 'approve2fa', 'generateCliBrowserToken', 'switchOrg']));
+    expect(refused.map((op) => op.operationId)).toEqual(expect.arrayContaining(['createBootstrapToken', 'createApiCredential', 'getWebSessionStats', 'revokeAllWebSessions', 'upsertOIDCProvider', 'loginAsUser', 'approve2fa', 'generateCliBrowserToken', 'switchOrg', 'adminCreateAccount', 'adminRotateSigningKeys', 'adminListMail']));
     for (const { face, operationId } of refused) {
       const { sdk, client, refusal, routes } = FACES[face];
       const method = (routes as Record<string, { method: string }>)[operationId]!.method;
@@ -113,6 +122,7 @@ describe.each(DATABASES)('tokens of third-party OAuth2 clients on %s', (kind) =>
     // Nothing was minted, bootstrapped or changed on the way.
     expect(await rows(gh.runtime.db, 'api_credentials', {})).toEqual([]);
     expect((await rows(gh.runtime.db, 'setup_state', {})).map((row) => row.bootstrap_token_hash)).toEqual([null]);
+    expect((await rows(gh.runtime.db, 'accounts', {})).map((row) => row.username)).toEqual(['admin']);
   });
 
   it('lets the same administrator act on those operations with a first-party token', async () => {
@@ -120,6 +130,8 @@ describe.each(DATABASES)('tokens of third-party OAuth2 clients on %s', (kind) =>
     expect(stats.response.status).toBe(200);
     const minted = must(await credentialsSdk.createApiCredential({ client: credentialsCaller(gh, { bearer: adminToken }), path: { namespace: 'system' }, body: { name: 'first-party', spec: { type: 'API_TOKEN' } } }));
     expect(minted.response.status).toBe(200);
+    const accounts = must(await adminSdk.adminListAccounts({ client: adminCaller(gh, adminToken) }));
+    expect(accounts.response.status).toBe(200);
   });
 
   it('reads the account with an openid/profile/email token and inspects or ends itself with any token', async () => {

@@ -4,6 +4,7 @@
  * operation per face (two on credentials, to use the API token it mints) and prints what it got.
  * test/sdk/pack.test.ts installs the packed tarball into a scratch project and runs this there.
  */
+import { adminListAccounts, connect as adminAt, type Account } from '@gatehouse/sdk/admin';
 import { createCredentialsClient, createApiCredential, listApiCredentials, connect as credentialsAt, type ListResponseItem } from '@gatehouse/sdk/credentials';
 import { getTokenInfo, connect as mgmtAt, type TokenInfo } from '@gatehouse/sdk/mgmt';
 import { localLogin, connect as platformAt } from '@gatehouse/sdk/platform';
@@ -13,8 +14,8 @@ import { listScimUsers, connect as scimAt } from '@gatehouse/sdk/scim';
 import { basePath as simpleAuthBasePath, createAccount, connect as simpleAuthAt } from '@gatehouse/sdk/simple-auth';
 import { getOpenidConfiguration, connect as wellKnownAt } from '@gatehouse/sdk/wellknown';
 
-const [origin, sharedKey, scimToken] = process.argv.slice(2);
-if (!origin || !sharedKey || !scimToken) throw new Error('usage: node main.js <gatehouse origin> <simple-auth shared key> <SCIM token>');
+const [origin, sharedKey, scimToken, adminToken] = process.argv.slice(2);
+if (!origin || !sharedKey || !scimToken || !adminToken) throw new Error('usage: node main.js <gatehouse origin> <simple-auth shared key> <SCIM token> <administrator token>');
 const user = { username: 'sdk.user', email: 'sdk.user@example.com', password: 'sdk-user-password' };
 
 // simple-auth: a back end (no browser, so no CSRF cookie) creates an account with the shared key.
@@ -46,6 +47,9 @@ const plain = await listApiCredentials({ client: credentialsAt(origin, { auth: m
 // scim: the identity provider's view of the same account (application/scim+json, parsed as JSON)
 const provisioned = (await listScimUsers({ client: scimAt(origin, { auth: scimToken }), query: { filter: `userName eq "${user.username}"` }, throwOnError: true })).data;
 
+// admin: an operator finds the account
+const found: Account[] = (await adminListAccounts({ client: adminAt(origin, { auth: adminToken }), query: { q: user.username }, throwOnError: true })).data.items;
+
 // discovery, and the readiness probe
 const discovery = (await getOpenidConfiguration({ client: wellKnownAt(origin), throwOnError: true })).data;
 const readiness = (await getReadiness({ client: opsAt(origin), throwOnError: true })).data;
@@ -58,6 +62,7 @@ console.log(
     portal: { id: me.id, email: me.email },
     credentials: { minted: minted.data.name, tokenPrefix: minted.data.data.slice(0, 4), listed: items.map((i) => i.name), plainAuthStatus: plain.response?.status },
     scim: { total: provisioned.totalResults, id: provisioned.Resources[0]?.id },
+    admin: found.map((a) => a.id),
     discovery: { issuer: discovery.issuer, jwks_uri: discovery.jwks_uri },
     readiness: readiness.status,
   }),
