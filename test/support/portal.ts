@@ -26,7 +26,7 @@ export interface Org {
   name: string;
 }
 
-/** Organizations have no portal operation: operators create them (scripts/organization.ts) through this service. */
+/** Organizations have no portal operation: operators create them (the admin face, `npm run gatehouse -- orgs create`) through this service. */
 export async function createOrganization(gh: TestGatehouse, name: string): Promise<Org> {
   const created = await gh.runtime.kernel.directory.createOrganization(name, NO_REQUEST);
   return { id: created.id, uuid: created.uuid, name: created.name };

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/paths.js';
 
 /** What `npm start` and the operator commands load; a production install has only `dependencies`. */
-const RUNTIME = ['core', 'db', 'handlers', 'server', 'generated', 'scripts/migrate.ts', 'scripts/keys-rotate.ts', 'scripts/bootstrap-token.ts', 'scripts/organization.ts', 'scripts/lib/admin-cli.ts'];
+const RUNTIME = ['core', 'db', 'handlers', 'server', 'generated', 'scripts/migrate.ts', 'scripts/keys-rotate.ts', 'scripts/bootstrap-token.ts', 'scripts/gatehouse.ts', 'scripts/cli', 'scripts/budgets-release.ts', 'scripts/lib/admin-cli.ts'];
 
 function sources(path: string): string[] {
   const full = join(repoRoot, path);
