@@ -6,6 +6,7 @@ import { KnexAccountRepository } from './repositories/accounts.js';
 import { KnexCredentialRepository } from './repositories/credentials.js';
 import { KnexDirectoryRepository } from './repositories/directory.js';
 import { KnexOAuth2Repository } from './repositories/oauth2.js';
+import { KnexOAuth2ClientRepository } from './repositories/oauth2-clients.js';
 import { KnexRateLimitRepository } from './repositories/rate-limits.js';
 import { KnexDeferredJobRepository } from './repositories/deferred-jobs.js';
 import { KnexGuessBudgetRepository } from './repositories/guess-budgets.js';
@@ -59,6 +60,7 @@ export function createKernelStore(db: Knex): KernelStore {
     outbox: translated(new KnexMailOutboxRepository(db)),
     signingKeys: translated(new KnexSigningKeyRepository(db)),
     oauth2: translated(new KnexOAuth2Repository(db)),
+    oauth2Clients: translated(new KnexOAuth2ClientRepository(db)),
     rateLimits: translated(new KnexRateLimitRepository(db)),
     directory: translated(new KnexDirectoryRepository(db)),
     upstreamLinks: translated(new KnexUpstreamLinkRepository(db)),

@@ -9,6 +9,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { accountCommands } from './cli/accounts.js';
+import { clientCommands } from './cli/clients.js';
 import { directoryCommands } from './cli/directory.js';
 import { hostCommands } from './cli/host.js';
 import { operationCommands } from './cli/operations.js';
@@ -26,6 +27,7 @@ const options = () => program.opts<RemoteOptions>();
 accountCommands(program, options);
 directoryCommands(program, options);
 operationCommands(program, options);
+clientCommands(program, options);
 hostCommands(program);
 for (const command of program.commands) {
   command.exitOverride();

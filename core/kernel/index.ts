@@ -10,6 +10,7 @@ import { DirectoryService } from './directory.js';
 import { LoginService } from './login.js';
 import { MailOutbox, MailQueue, type Mailer } from './mail.js';
 import type { FirstPartyTokens } from './oauth2/first-party.js';
+import { OAuth2ClientAdministration } from './oauth2/client-admin.js';
 import { OAuth2Service } from './oauth2/service.js';
 import { OneTimeLoginService } from './onetime.js';
 import { PasswordHasher } from './passwords.js';
@@ -56,6 +57,8 @@ export interface Kernel {
   readonly tokens: FirstPartyTokens;
   /** the OAuth 2.0 / OpenID Connect authorization server for third-party clients */
   readonly oauth2: OAuth2Service;
+  /** OAuth2 clients registered at run time (the admin face); configured ones are read-only */
+  readonly clientAdmin: OAuth2ClientAdministration;
   readonly apiKeys: ApiKeyService;
   readonly directory: DirectoryService;
   readonly upstream: UpstreamAccounts;
@@ -103,6 +106,7 @@ export function createKernel(deps: KernelDeps): Kernel {
     onetime: new OneTimeLoginService(store, clock, auditor, { tokenSeconds: config.onetime.tokenSeconds, publicUrl: config.server.publicUrl }, guesses),
     tokens: oauth2.firstParty,
     oauth2,
+    clientAdmin: new OAuth2ClientAdministration(oauth2.clients, () => store.oauth2Clients, clock, audit),
     apiKeys: new ApiKeyService(store, clock),
     directory: new DirectoryService(store, clock, audit),
     accountAdmin: new AccountAdministration(store, clock, passwords, audit, config.accounts, roles),

@@ -186,6 +186,30 @@ export interface MailOutboxRepository {
   list(to: string | undefined, now: Date, offset: number, limit: number): Promise<{ total: number; items: OutboxMessage[] }>;
 }
 
+/** An OAuth2 client an operator registered (the admin face), as stored. */
+export interface StoredOAuth2Client {
+  id: string;
+  name: string;
+  redirectUris: string[];
+  scopes: string[];
+  secretHash: string | null;
+  public: boolean;
+  oidc: boolean;
+  idTokenSignedResponseAlg: 'RS256' | 'EdDSA';
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface OAuth2ClientRepository {
+  find(clientId: string): Promise<StoredOAuth2Client | undefined>;
+  list(): Promise<StoredOAuth2Client[]>;
+  /** a taken id throws `conflict` */
+  insert(client: StoredOAuth2Client): Promise<void>;
+  update(clientId: string, changes: Partial<Pick<StoredOAuth2Client, 'name' | 'redirectUris' | 'scopes' | 'secretHash'>>, at: Date): Promise<boolean>;
+  /** deletes the client and every grant (and so every code and token) issued to it */
+  delete(clientId: string): Promise<boolean>;
+}
+
 export interface SigningKeyRepository {
   insert(key: SigningKeyRecord): Promise<void>;
   /** keys not retired, or retired after `retiredAfter` (they may still have unexpired tokens) */
@@ -286,6 +310,7 @@ export interface KernelStore {
   deferredJobs: DeferredJobRepository;
   outbox: MailOutboxRepository;
   signingKeys: SigningKeyRepository;
+  oauth2Clients: OAuth2ClientRepository;
   oauth2: OAuth2Repository;
   rateLimits: RateLimitRepository;
   directory: DirectoryRepository;

@@ -14,6 +14,7 @@ import * as deferredJobs from './20261204000100_deferred_jobs.js';
 import * as outboxExpiry from './20261204000200_outbox_expiry.js';
 import * as grantAuthTime from './20261204000300_grant_auth_time.js';
 import * as grantClaims from './20261204000400_grant_claims.js';
+import * as oauth2Clients from './20261204000500_oauth2_clients.js';
 
 /**
  * Migrations are imported, not discovered on disk, so the same list runs under tsx, vitest and a
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261204000200_outbox_expiry': outboxExpiry,
   '20261204000300_grant_auth_time': grantAuthTime,
   '20261204000400_grant_claims': grantClaims,
+  '20261204000500_oauth2_clients': oauth2Clients,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

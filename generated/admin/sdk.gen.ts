@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { AdminCreateAccountData, AdminCreateAccountErrors, AdminCreateAccountResponses, AdminCreateNamespaceData, AdminCreateNamespaceErrors, AdminCreateNamespaceResponses, AdminCreateOrganizationData, AdminCreateOrganizationErrors, AdminCreateOrganizationResponses, AdminDeleteAccountData, AdminDeleteAccountErrors, AdminDeleteAccountResponses, AdminDeleteNamespaceData, AdminDeleteNamespaceErrors, AdminDeleteNamespaceResponses, AdminDeleteOrganizationData, AdminDeleteOrganizationErrors, AdminDeleteOrganizationResponses, AdminGetAccountData, AdminGetAccountErrors, AdminGetAccountResponses, AdminGetOrganizationData, AdminGetOrganizationErrors, AdminGetOrganizationResponses, AdminListAccountsData, AdminListAccountsErrors, AdminListAccountsResponses, AdminListMailData, AdminListMailErrors, AdminListMailResponses, AdminListMembersData, AdminListMembersErrors, AdminListMembersResponses, AdminListNamespacesData, AdminListNamespacesErrors, AdminListNamespacesResponses, AdminListOauth2ClientsData, AdminListOauth2ClientsErrors, AdminListOauth2ClientsResponses, AdminListOrganizationsData, AdminListOrganizationsErrors, AdminListOrganizationsResponses, AdminListSigningKeysData, AdminListSigningKeysErrors, AdminListSigningKeysResponses, AdminQueryAuditData, AdminQueryAuditErrors, AdminQueryAuditResponses, AdminRemoveMemberData, AdminRemoveMemberErrors, AdminRemoveMemberResponses, AdminResetSecondFactorData, AdminResetSecondFactorErrors, AdminResetSecondFactorResponses, AdminRotateSigningKeysData, AdminRotateSigningKeysErrors, AdminRotateSigningKeysResponses, AdminSetMemberData, AdminSetMemberErrors, AdminSetMemberResponses, AdminSignOutAccountData, AdminSignOutAccountErrors, AdminSignOutAccountResponses, AdminUpdateAccountData, AdminUpdateAccountErrors, AdminUpdateAccountResponses, AdminUpdateOrganizationData, AdminUpdateOrganizationErrors, AdminUpdateOrganizationResponses } from './types.gen.js';
+import type { AdminCreateAccountData, AdminCreateAccountErrors, AdminCreateAccountResponses, AdminCreateNamespaceData, AdminCreateNamespaceErrors, AdminCreateNamespaceResponses, AdminCreateOauth2ClientData, AdminCreateOauth2ClientErrors, AdminCreateOauth2ClientResponses, AdminCreateOrganizationData, AdminCreateOrganizationErrors, AdminCreateOrganizationResponses, AdminDeleteAccountData, AdminDeleteAccountErrors, AdminDeleteAccountResponses, AdminDeleteNamespaceData, AdminDeleteNamespaceErrors, AdminDeleteNamespaceResponses, AdminDeleteOauth2ClientData, AdminDeleteOauth2ClientErrors, AdminDeleteOauth2ClientResponses, AdminDeleteOrganizationData, AdminDeleteOrganizationErrors, AdminDeleteOrganizationResponses, AdminGetAccountData, AdminGetAccountErrors, AdminGetAccountResponses, AdminGetOrganizationData, AdminGetOrganizationErrors, AdminGetOrganizationResponses, AdminListAccountsData, AdminListAccountsErrors, AdminListAccountsResponses, AdminListMailData, AdminListMailErrors, AdminListMailResponses, AdminListMembersData, AdminListMembersErrors, AdminListMembersResponses, AdminListNamespacesData, AdminListNamespacesErrors, AdminListNamespacesResponses, AdminListOauth2ClientsData, AdminListOauth2ClientsErrors, AdminListOauth2ClientsResponses, AdminListOrganizationsData, AdminListOrganizationsErrors, AdminListOrganizationsResponses, AdminListSigningKeysData, AdminListSigningKeysErrors, AdminListSigningKeysResponses, AdminQueryAuditData, AdminQueryAuditErrors, AdminQueryAuditResponses, AdminRemoveMemberData, AdminRemoveMemberErrors, AdminRemoveMemberResponses, AdminResetSecondFactorData, AdminResetSecondFactorErrors, AdminResetSecondFactorResponses, AdminRotateOauth2ClientSecretData, AdminRotateOauth2ClientSecretErrors, AdminRotateOauth2ClientSecretResponses, AdminRotateSigningKeysData, AdminRotateSigningKeysErrors, AdminRotateSigningKeysResponses, AdminSetMemberData, AdminSetMemberErrors, AdminSetMemberResponses, AdminSignOutAccountData, AdminSignOutAccountErrors, AdminSignOutAccountResponses, AdminUpdateAccountData, AdminUpdateAccountErrors, AdminUpdateAccountResponses, AdminUpdateOauth2ClientData, AdminUpdateOauth2ClientErrors, AdminUpdateOauth2ClientResponses, AdminUpdateOrganizationData, AdminUpdateOrganizationErrors, AdminUpdateOrganizationResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -243,11 +243,67 @@ export const adminDeleteNamespace = <ThrowOnError extends boolean = false>(optio
 /**
  * List OAuth2 clients
  *
- * The OAuth2 / OpenID Connect clients of the authorization server (from configuration, `GATEHOUSE_OAUTH2_CLIENTS`; read-only here). Secrets are never shown.
+ * The OAuth2 / OpenID Connect clients of the authorization server: those in configuration (`GATEHOUSE_OAUTH2_CLIENTS`, `source: configuration`, read-only here) and those registered through this API (`source: database`). Secrets are never shown.
  */
 export const adminListOauth2Clients = <ThrowOnError extends boolean = false>(options?: Options<AdminListOauth2ClientsData, ThrowOnError>): RequestResult<AdminListOauth2ClientsResponses, AdminListOauth2ClientsErrors, ThrowOnError> => (options?.client ?? client).get<AdminListOauth2ClientsResponses, AdminListOauth2ClientsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/oauth2-clients',
+    ...options
+});
+
+/**
+ * Register an OAuth2 client
+ *
+ * Registers a client of the authorization server. A confidential client gets a secret of 256
+ * random bits, shown once in this answer (`client_secret`) and kept only as a SHA-256 hash;
+ * a public client (`public: true`) gets none and must use PKCE. Redirect URIs are absolute,
+ * without fragment, and matched exactly. The client works at once on every instance. An id
+ * that is taken, here or in configuration, is a 409.
+ */
+export const adminCreateOauth2Client = <ThrowOnError extends boolean = false>(options: Options<AdminCreateOauth2ClientData, ThrowOnError>): RequestResult<AdminCreateOauth2ClientResponses, AdminCreateOauth2ClientErrors, ThrowOnError> => (options.client ?? client).post<AdminCreateOauth2ClientResponses, AdminCreateOauth2ClientErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/oauth2-clients',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete an OAuth2 client
+ *
+ * Deletes the client with every grant it held, so its codes, access and refresh tokens stop working at once. Configured clients are read-only (409).
+ */
+export const adminDeleteOauth2Client = <ThrowOnError extends boolean = false>(options: Options<AdminDeleteOauth2ClientData, ThrowOnError>): RequestResult<AdminDeleteOauth2ClientResponses, AdminDeleteOauth2ClientErrors, ThrowOnError> => (options.client ?? client).delete<AdminDeleteOauth2ClientResponses, AdminDeleteOauth2ClientErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/oauth2-clients/{client_id}',
+    ...options
+});
+
+/**
+ * Change an OAuth2 client
+ *
+ * Changes its name, redirect URIs or scopes (a list replaces the old one). Configured clients are read-only (409).
+ */
+export const adminUpdateOauth2Client = <ThrowOnError extends boolean = false>(options: Options<AdminUpdateOauth2ClientData, ThrowOnError>): RequestResult<AdminUpdateOauth2ClientResponses, AdminUpdateOauth2ClientErrors, ThrowOnError> => (options.client ?? client).patch<AdminUpdateOauth2ClientResponses, AdminUpdateOauth2ClientErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/oauth2-clients/{client_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Rotate an OAuth2 client's secret
+ *
+ * A new secret, shown once; the old one stops working at once. 400 for a public client, 409 for a configured one.
+ */
+export const adminRotateOauth2ClientSecret = <ThrowOnError extends boolean = false>(options: Options<AdminRotateOauth2ClientSecretData, ThrowOnError>): RequestResult<AdminRotateOauth2ClientSecretResponses, AdminRotateOauth2ClientSecretErrors, ThrowOnError> => (options.client ?? client).post<AdminRotateOauth2ClientSecretResponses, AdminRotateOauth2ClientSecretErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/oauth2-clients/{client_id}/secret',
     ...options
 });
 

@@ -138,7 +138,37 @@ export type OAuth2Client = {
      */
     public: boolean;
     oidc: boolean;
-    source: 'configuration';
+    source: 'configuration' | 'database';
+};
+
+export type OAuth2ClientCreate = {
+    client_id: string;
+    name: string;
+    redirect_uris: Array<string>;
+    scopes?: Array<string>;
+    /**
+     * No secret; PKCE required.
+     */
+    public?: boolean;
+    /**
+     * Issue ID tokens when `openid` is granted.
+     */
+    oidc?: boolean;
+    id_token_signed_response_alg?: 'RS256' | 'EdDSA';
+};
+
+export type OAuth2ClientUpdate = {
+    name?: string;
+    redirect_uris?: Array<string>;
+    scopes?: Array<string>;
+};
+
+export type OAuth2ClientWithSecret = {
+    client: OAuth2Client;
+    /**
+     * The secret, shown only here (null for a public client).
+     */
+    client_secret: string | null;
 };
 
 export type OAuth2ClientList = {
@@ -229,6 +259,8 @@ export type AccountId = string;
 export type OrganizationId = string;
 
 export type NamespaceName = string;
+
+export type ClientId = string;
 
 /**
  * Text the result must contain (without regard to case).
@@ -1309,6 +1341,220 @@ export type AdminListOauth2ClientsResponses = {
 };
 
 export type AdminListOauth2ClientsResponse = AdminListOauth2ClientsResponses[keyof AdminListOauth2ClientsResponses];
+
+export type AdminCreateOauth2ClientData = {
+    body: OAuth2ClientCreate;
+    path?: never;
+    query?: never;
+    url: '/oauth2-clients';
+};
+
+export type AdminCreateOauth2ClientErrors = {
+    /**
+     * The request does not match the contract, or breaks a rule (`detail` says which).
+     */
+    400: Problem;
+    /**
+     * No valid token.
+     */
+    401: Problem;
+    /**
+     * The caller is no administrator, or its token comes from a third-party client.
+     */
+    403: Problem;
+    /**
+     * A unique name is taken, or the resource is in use.
+     */
+    409: Problem;
+    /**
+     * Too many requests from this address.
+     */
+    429: Problem;
+    /**
+     * An unexpected failure (details only in the server log).
+     */
+    500: Problem;
+    /**
+     * The identity store cannot be reached; nothing was changed or decided.
+     */
+    503: Problem;
+};
+
+export type AdminCreateOauth2ClientError = AdminCreateOauth2ClientErrors[keyof AdminCreateOauth2ClientErrors];
+
+export type AdminCreateOauth2ClientResponses = {
+    /**
+     * The client and its secret (shown once).
+     */
+    201: OAuth2ClientWithSecret;
+};
+
+export type AdminCreateOauth2ClientResponse = AdminCreateOauth2ClientResponses[keyof AdminCreateOauth2ClientResponses];
+
+export type AdminDeleteOauth2ClientData = {
+    body?: never;
+    path: {
+        client_id: string;
+    };
+    query?: never;
+    url: '/oauth2-clients/{client_id}';
+};
+
+export type AdminDeleteOauth2ClientErrors = {
+    /**
+     * The request does not match the contract, or breaks a rule (`detail` says which).
+     */
+    400: Problem;
+    /**
+     * No valid token.
+     */
+    401: Problem;
+    /**
+     * The caller is no administrator, or its token comes from a third-party client.
+     */
+    403: Problem;
+    /**
+     * No such account, organization, member or namespace.
+     */
+    404: Problem;
+    /**
+     * A unique name is taken, or the resource is in use.
+     */
+    409: Problem;
+    /**
+     * Too many requests from this address.
+     */
+    429: Problem;
+    /**
+     * An unexpected failure (details only in the server log).
+     */
+    500: Problem;
+    /**
+     * The identity store cannot be reached; nothing was changed or decided.
+     */
+    503: Problem;
+};
+
+export type AdminDeleteOauth2ClientError = AdminDeleteOauth2ClientErrors[keyof AdminDeleteOauth2ClientErrors];
+
+export type AdminDeleteOauth2ClientResponses = {
+    /**
+     * Deleted.
+     */
+    204: void;
+};
+
+export type AdminDeleteOauth2ClientResponse = AdminDeleteOauth2ClientResponses[keyof AdminDeleteOauth2ClientResponses];
+
+export type AdminUpdateOauth2ClientData = {
+    body: OAuth2ClientUpdate;
+    path: {
+        client_id: string;
+    };
+    query?: never;
+    url: '/oauth2-clients/{client_id}';
+};
+
+export type AdminUpdateOauth2ClientErrors = {
+    /**
+     * The request does not match the contract, or breaks a rule (`detail` says which).
+     */
+    400: Problem;
+    /**
+     * No valid token.
+     */
+    401: Problem;
+    /**
+     * The caller is no administrator, or its token comes from a third-party client.
+     */
+    403: Problem;
+    /**
+     * No such account, organization, member or namespace.
+     */
+    404: Problem;
+    /**
+     * A unique name is taken, or the resource is in use.
+     */
+    409: Problem;
+    /**
+     * Too many requests from this address.
+     */
+    429: Problem;
+    /**
+     * An unexpected failure (details only in the server log).
+     */
+    500: Problem;
+    /**
+     * The identity store cannot be reached; nothing was changed or decided.
+     */
+    503: Problem;
+};
+
+export type AdminUpdateOauth2ClientError = AdminUpdateOauth2ClientErrors[keyof AdminUpdateOauth2ClientErrors];
+
+export type AdminUpdateOauth2ClientResponses = {
+    /**
+     * The changed client.
+     */
+    200: OAuth2Client;
+};
+
+export type AdminUpdateOauth2ClientResponse = AdminUpdateOauth2ClientResponses[keyof AdminUpdateOauth2ClientResponses];
+
+export type AdminRotateOauth2ClientSecretData = {
+    body?: never;
+    path: {
+        client_id: string;
+    };
+    query?: never;
+    url: '/oauth2-clients/{client_id}/secret';
+};
+
+export type AdminRotateOauth2ClientSecretErrors = {
+    /**
+     * The request does not match the contract, or breaks a rule (`detail` says which).
+     */
+    400: Problem;
+    /**
+     * No valid token.
+     */
+    401: Problem;
+    /**
+     * The caller is no administrator, or its token comes from a third-party client.
+     */
+    403: Problem;
+    /**
+     * No such account, organization, member or namespace.
+     */
+    404: Problem;
+    /**
+     * A unique name is taken, or the resource is in use.
+     */
+    409: Problem;
+    /**
+     * Too many requests from this address.
+     */
+    429: Problem;
+    /**
+     * An unexpected failure (details only in the server log).
+     */
+    500: Problem;
+    /**
+     * The identity store cannot be reached; nothing was changed or decided.
+     */
+    503: Problem;
+};
+
+export type AdminRotateOauth2ClientSecretError = AdminRotateOauth2ClientSecretErrors[keyof AdminRotateOauth2ClientSecretErrors];
+
+export type AdminRotateOauth2ClientSecretResponses = {
+    /**
+     * The client and its new secret (shown once).
+     */
+    200: OAuth2ClientWithSecret;
+};
+
+export type AdminRotateOauth2ClientSecretResponse = AdminRotateOauth2ClientSecretResponses[keyof AdminRotateOauth2ClientSecretResponses];
 
 export type AdminListSigningKeysData = {
     body?: never;

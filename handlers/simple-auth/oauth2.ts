@@ -45,7 +45,7 @@ export const oauth2Handlers = {
   },
 
   async getOauth2Client({ path, ctx }) {
-    const client = ctx.rules.oauth2.describeClient(path.client_id);
+    const client = await ctx.rules.oauth2.describeClient(path.client_id);
     return { status: 200, body: { name: client.name, author: client.author, author_url: client.authorUrl } };
   },
 

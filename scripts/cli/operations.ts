@@ -6,7 +6,7 @@ import { adminClient, call, type RemoteOptions } from './remote.js';
 
 const keyRow = (k: SigningKey) => [k.kid, k.alg, k.signing ? 'signing' : 'verifying'];
 
-/** gatehouse keys list, audit, mail, clients: what an operator reads. */
+/** gatehouse keys list, audit, mail: what an operator reads. */
 export function operationCommands(program: Command, options: () => RemoteOptions): void {
   const keys = program.command('keys').description('the keys that sign tokens');
   keys
@@ -39,13 +39,5 @@ export function operationCommands(program: Command, options: () => RemoteOptions
     .action(async (o: { to?: string; limit?: number }) => {
       const page = await call(admin.adminListMail({ client: adminClient(options()), query: o }));
       print(options().json, page, () => page.items.map((m) => [m.created_at, m.to, m.subject, m.body.replace(/\s+/g, ' ')]));
-    });
-
-  program
-    .command('clients')
-    .description('list the OAuth2 clients (id, name, redirect URIs, scopes, public)')
-    .action(async () => {
-      const list = await call(admin.adminListOauth2Clients({ client: adminClient(options()) }));
-      print(options().json, list, () => list.items.map((c) => [c.client_id, c.name, c.redirect_uris, c.scopes, c.public ? 'public' : 'confidential']));
     });
 }

@@ -34,11 +34,11 @@ export function consentPage(rules: SimpleAuthRules) {
         codeChallengeMethod: param('code_challenge_method'),
         nonce: param('nonce'),
       };
-      const client = rules.oauth2.client(request.clientId);
+      const client = await rules.oauth2.client(request.clientId);
       if (!client || !client.redirectUris.includes(request.redirectUri)) return void errorPage(res, client ? 'The redirect URI is not registered for this application.' : 'Unknown application.');
       let scopes: string[];
       try {
-        scopes = rules.oauth2.checkAuthorizeRequest(request).scopes;
+        scopes = (await rules.oauth2.checkAuthorizeRequest(request)).scopes;
       } catch (error) {
         if (!isGatehouseError(error)) throw error;
         // The redirect URI is verified: tell the client (§4.1.2.1).

@@ -2,11 +2,15 @@ import type { GuessBudget } from '../../core/kernel/guess-budget.js';
 import { describe, expect, it } from 'vitest';
 import { buildConfig, ConfigError } from '../../core/config.js';
 import { ClientRegistry } from '../../core/kernel/oauth2/clients.js';
+import type { OAuth2ClientRepository } from '../../core/kernel/ports.js';
 import { authenticateClient, clientFromBasic } from '../../core/kernel/oauth2/client-auth.js';
 import { decodeBasic, presentedCredentials } from '../../server/http-basic.js';
 import { secretHash } from '../support/oauth2.js';
 
 const settings = (clients: Record<string, unknown>) => buildConfig({}, { authenticators: { oauth2: { clients } } }).authenticators.oauth2;
+
+/** No clients registered through the admin face. */
+const noStoredClients = () => ({ find: async () => undefined }) as unknown as OAuth2ClientRepository;
 
 describe('OAuth2 client registry', () => {
   it('reports every problem of every client at once', () => {
@@ -19,6 +23,7 @@ describe('OAuth2 client registry', () => {
           nosecret: { name: 'No secret', redirectUris: ['relative/path', 'https://a.example.com/cb#frag'] },
           both: { name: 'Both', redirectUris: ['https://b.example.com/cb'], public: true, secretHash: 'sha256:abc', tokenExpiresSeconds: 5, colour: 'red' },
         }),
+        noStoredClients,
       );
     } catch (e) {
       error = e;
@@ -37,8 +42,8 @@ describe('OAuth2 client registry', () => {
   });
 
   it('applies per-client overrides over the oauth2 settings and checks secrets by hash', async () => {
-    const registry = new ClientRegistry(settings({ cli: { name: 'CLI', redirectUris: ['http://127.0.0.1/cb'], secretHash: secretHash('top-secret'), allowCredentials: true, tokenExpiresSeconds: 60 } }));
-    const cli = registry.get('cli')!;
+    const registry = new ClientRegistry(settings({ cli: { name: 'CLI', redirectUris: ['http://127.0.0.1/cb'], secretHash: secretHash('top-secret'), allowCredentials: true, tokenExpiresSeconds: 60 } }), noStoredClients);
+    const cli = (await registry.find('cli'))!;
     expect(cli.settings).toMatchObject({ allowCredentials: true, tokenExpiresSeconds: 60, codeExpiresSeconds: 60, allowAutoGrant: true });
     expect(ClientRegistry.secretMatches(cli, 'top-secret')).toBe(true);
     expect(ClientRegistry.secretMatches(cli, 'top-secreT')).toBe(false);

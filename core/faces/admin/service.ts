@@ -1,7 +1,7 @@
 import type { Kernel } from '../../kernel/index.js';
-import type { OutboxMessage } from '../../kernel/ports.js';
-import type { AuditEntry } from '../../kernel/ports.js';
-import { findAccount, pageOf, recordAdmin, type Operator, type PageRequest } from './context.js';
+import type { AuditEntry, OutboxMessage } from '../../kernel/ports.js';
+import type { ClientChanges, ClientView, NewClient } from '../../kernel/oauth2/client-admin.js';
+import { adminContext, findAccount, pageOf, recordAdmin, type Operator, type PageRequest } from './context.js';
 
 export interface SigningKeyView {
   kid: string;
@@ -52,9 +52,26 @@ export class AdminService {
     return { ...found, ...page };
   }
 
-  async oauth2Clients(operator: Operator) {
+  async oauth2Clients(operator: Operator): Promise<ClientView[]> {
     await recordAdmin(this.kernel, operator, 'OAuth2 clients listed');
-    return this.kernel.oauth2.clients.all().map((c) => ({ clientId: c.id, name: c.name, redirectUris: c.redirectUris, scopes: c.scopes, public: c.public, oidc: c.oidc }));
+    return this.kernel.clientAdmin.list();
+  }
+
+  /** The kernel records each change, naming the administrator. */
+  createOauth2Client(input: NewClient, operator: Operator) {
+    return this.kernel.clientAdmin.create(input, adminContext(operator));
+  }
+
+  updateOauth2Client(clientId: string, changes: ClientChanges, operator: Operator) {
+    return this.kernel.clientAdmin.update(clientId, changes, adminContext(operator));
+  }
+
+  rotateOauth2ClientSecret(clientId: string, operator: Operator) {
+    return this.kernel.clientAdmin.rotateSecret(clientId, adminContext(operator));
+  }
+
+  deleteOauth2Client(clientId: string, operator: Operator): Promise<void> {
+    return this.kernel.clientAdmin.delete(clientId, adminContext(operator));
   }
 
   /** Newest first; the first key of each algorithm signs. */

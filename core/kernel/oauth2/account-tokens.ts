@@ -23,10 +23,12 @@ export const shortToken = (token: OAuth2Token) => token.tokenHash.slice(0, 8);
 /** GET /auth/oauth2/client: the account's live codes and tokens across all clients. */
 export async function listTokens(deps: OAuth2Deps, account: Account): Promise<TokenSummary[]> {
   const live = await deps.store.oauth2.listLive(account.id, deps.clock.now());
+  const names = new Map<string, string>();
+  for (const clientId of new Set(live.map((t) => t.clientId))) names.set(clientId, (await deps.clients.find(clientId))?.name ?? clientId);
   return live.map((t) => ({
     clientId: t.clientId,
     // A client removed from config still shows (the original crashed on it).
-    clientName: deps.clients.get(t.clientId)?.name ?? t.clientId,
+    clientName: names.get(t.clientId)!,
     createdAt: t.createdAt,
     expiresAt: t.expiresAt,
     shortToken: shortToken(t),

@@ -27,9 +27,9 @@ export interface AuthorizeRequest {
  * before showing anything, and never redirects to a URI that failed it (RFC 6749 §4.1.2.1: an
  * unchecked redirect_uri makes the server an open redirector).
  */
-export function checkAuthorizeRequest(deps: OAuth2Deps, request: AuthorizeRequest): { client: OAuth2Client; scopes: string[] } {
+export async function checkAuthorizeRequest(deps: OAuth2Deps, request: AuthorizeRequest): Promise<{ client: OAuth2Client; scopes: string[] }> {
   if (request.responseType !== 'code') throw oauthError('invalid_request', 'Expected response_type to be code');
-  const client = deps.clients.get(request.clientId);
+  const client = await deps.clients.find(request.clientId);
   if (!client) throw oauthError('invalid_client', 'Unknown client id');
   if (!client.redirectUris.includes(request.redirectUri)) throw oauthError('invalid_request', 'Unknown redirect URI');
   const scopes = parseScopes(request.scope);
@@ -48,7 +48,7 @@ export function checkAuthorizeRequest(deps: OAuth2Deps, request: AuthorizeReques
 /** POST /auth/oauth2/grant: the signed-in account consents; the answer is a single-use code. */
 export async function authorize(deps: OAuth2Deps, account: Account, request: AuthorizeRequest, meta: RequestMeta): Promise<{ code: string; state?: string }> {
   if (!deps.webgrant) throw new GatehouseError('not_found', { reason: 'invalid_request', message: 'the web grant is disabled' });
-  const { client, scopes } = checkAuthorizeRequest(deps, request);
+  const { client, scopes } = await checkAuthorizeRequest(deps, request);
   const now = deps.clock.now();
   if (request.auto) {
     if (!client.settings.allowAutoGrant) throw oauthError('invalid_request', 'Auto granting not allowed');

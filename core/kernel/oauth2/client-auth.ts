@@ -43,7 +43,7 @@ export async function authenticateClient(registry: ClientRegistry, credentials: 
   const id = basic?.id ?? credentials.clientId;
   const secret = basic?.secret ?? credentials.clientSecret;
   if (!id) throw invalidClient(hasBasic, 'no client_id');
-  const client = registry.get(id);
+  const client = await registry.find(id);
   if (client?.public) {
     if (secret) throw invalidClient(hasBasic, `public client ${id} sent a secret`);
     if (!options.allowPublic) throw invalidClient(hasBasic, `public client ${id} cannot use this endpoint`);

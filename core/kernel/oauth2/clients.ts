@@ -1,6 +1,7 @@
 import { SIGNING_ALGS, type SigningAlg } from './model.js';
 import { constantTimeEqual, sha256Hex } from '../../crypto.js';
 import { ConfigError, type Config } from '../../config.js';
+import type { OAuth2ClientRepository, StoredOAuth2Client } from '../ports.js';
 
 type OAuth2Settings = Config['authenticators']['oauth2'];
 
@@ -44,11 +45,20 @@ const INT_LIMITS: Record<string, [number, number]> = {
   refreshExpiresSeconds: [60, 31536000],
 };
 
-/** The configured clients, validated once at start-up: every problem is reported at once. */
+/**
+ * The clients: those in configuration, validated once at start-up (every problem reported at
+ * once), and those an operator registered through the admin face, read from the store at every
+ * use (so a change or a deletion holds on every instance at once). Configured ids win.
+ */
 export class ClientRegistry {
   readonly #clients: Map<string, OAuth2Client>;
+  readonly #defaults: OAuth2Settings;
 
-  constructor(settings: OAuth2Settings) {
+  constructor(
+    settings: OAuth2Settings,
+    private readonly stored: () => OAuth2ClientRepository,
+  ) {
+    this.#defaults = settings;
     const problems: string[] = [];
     this.#clients = new Map();
     const raw = settings.clients;
@@ -60,10 +70,18 @@ export class ClientRegistry {
     if (problems.length) throw new ConfigError(problems);
   }
 
-  get(clientId: string): OAuth2Client | undefined {
-    return this.#clients.get(clientId);
+  async find(clientId: string): Promise<OAuth2Client | undefined> {
+    const configured = this.#clients.get(clientId);
+    if (configured) return configured;
+    const stored = await this.stored().find(clientId);
+    return stored ? registeredClient(stored, this.#defaults) : undefined;
   }
 
+  isConfigured(clientId: string): boolean {
+    return this.#clients.has(clientId);
+  }
+
+  /** The configured clients (the registered ones take the server's default settings). */
   all(): OAuth2Client[] {
     return [...this.#clients.values()];
   }
@@ -137,6 +155,23 @@ function parseClient(id: string, value: unknown, defaults: OAuth2Settings, probl
     oidc: c.oidc === true,
     idTokenSignedResponseAlg: idAlg as SigningAlg,
     settings: settings as unknown as ClientSettings,
+  };
+}
+
+/** A client the admin face registered: the server's settings, no per-client overrides. */
+export function registeredClient(stored: StoredOAuth2Client, defaults: OAuth2Settings): OAuth2Client {
+  return {
+    id: stored.id,
+    name: stored.name,
+    author: '',
+    authorUrl: '',
+    redirectUris: stored.redirectUris,
+    scopes: stored.scopes,
+    secretHash: stored.secretHash ?? undefined,
+    public: stored.public,
+    oidc: stored.oidc,
+    idTokenSignedResponseAlg: stored.idTokenSignedResponseAlg,
+    settings: pickDefaults(defaults),
   };
 }
 

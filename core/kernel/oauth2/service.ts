@@ -46,7 +46,7 @@ export class OAuth2Service {
 
   constructor(deps: OAuth2ServiceDeps) {
     const settings = deps.config.authenticators.oauth2;
-    this.clients = new ClientRegistry(settings);
+    this.clients = new ClientRegistry(settings, () => deps.store.oauth2Clients);
     this.issuer = deps.config.server.publicUrl;
     // A retired key must verify everything it signed: the longest access/ID token lifetime.
     const maxTokenSeconds = () => Math.max(settings.tokenExpiresSeconds, ...this.clients.all().map((c) => c.settings.tokenExpiresSeconds));
@@ -56,8 +56,8 @@ export class OAuth2Service {
     this.firstParty = new FirstPartyTokens(this.#deps);
   }
 
-  client(clientId: string): OAuth2Client | undefined {
-    return this.clients.get(clientId);
+  client(clientId: string): Promise<OAuth2Client | undefined> {
+    return this.clients.find(clientId);
   }
 
   checkAuthorizeRequest(request: AuthorizeRequest) {
@@ -108,8 +108,8 @@ export class OAuth2Service {
   }
 
   /** getOauth2Client: the client the consent screen describes. */
-  describeClient(clientId: string): OAuth2Client {
-    const client = this.clients.get(clientId);
+  async describeClient(clientId: string): Promise<OAuth2Client> {
+    const client = await this.clients.find(clientId);
     if (!client) throw new GatehouseError('not_found', { reason: 'invalid_client', message: 'Client id not found' });
     return client;
   }

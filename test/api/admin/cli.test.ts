@@ -73,6 +73,22 @@ describe('npm run gatehouse (admin CLI)', () => {
     expect(before.items.map((k) => k.kid)).not.toContain(signing[0]);
   });
 
+  it('registers an OAuth2 client whose printed secret works at the introspection endpoint', async () => {
+    const created = await gatehouse(env, ['clients', 'create', 'reports', '--name', 'Reports', '--redirect-uri', 'https://reports.example.com/cb', '--scope', 'email']);
+    expect(created.code).toBe(0);
+    const [line, secret] = created.stdout.trimEnd().split('\n');
+    expect(line).toBe('reports\tReports\thttps://reports.example.com/cb\temail\tconfidential\tdatabase');
+    const introspected = await fetch(`${gh.url}/api/v1/auth/oauth2/token_info`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`reports:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'token=not-a-token',
+    });
+    expect(introspected.status).toBe(200);
+    expect(await introspected.json()).toEqual({ active: false });
+    const wrong = await fetch(`${gh.url}/api/v1/auth/oauth2/token_info`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('reports:wrong').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=x' });
+    expect(wrong.status).toBe(401);
+  });
+
   it('queries the audit trail and reads the outbox', async () => {
     const audit = await gatehouse(env, ['audit', '--module', 'admin', '--limit', '100']);
     expect(audit.stdout).toMatch(/\tinfo\tadmin\t-\tOrganization \S+ created by admin\n/);
