@@ -7,6 +7,8 @@ import { createClient as platformClient } from '../../generated/platform/client/
 import * as platform from '../../generated/platform/sdk.gen.js';
 import { createClient as portalClient } from '../../generated/portal/client/index.js';
 import * as portal from '../../generated/portal/sdk.gen.js';
+import { createClient as adminClient } from '../../generated/admin/client/index.js';
+import * as admin from '../../generated/admin/sdk.gen.js';
 import { createClient as scimClient } from '../../generated/scim/client/index.js';
 import * as scim from '../../generated/scim/sdk.gen.js';
 import { createClient as simpleAuthClient } from '../../generated/simple-auth/client/index.js';
@@ -54,6 +56,15 @@ describe('Prism mock of the bundled contract, called through the generated SDKs'
     expect(response.status).toBe(200);
     assertConformsToContract('listApiCredentials', response, data);
     expect(Array.isArray(data?.items)).toBe(true);
+  });
+
+  it('admin: adminListAccounts with a bearer token, and a problem-details 401 without one', async () => {
+    const client = adminClient({ baseUrl: base('/admin/v1'), headers: { Authorization: 'Bearer eyJhbGciOiJFZERTQSJ9.e30.sig' } });
+    const { data, response } = must(await admin.adminListAccounts({ client }));
+    expect(response.status).toBe(200);
+    assertConformsToContract('adminListAccounts', response, data);
+    const refused = must(await admin.adminListAccounts({ client: adminClient({ baseUrl: base('/admin/v1') }) }));
+    expect(refused.response.status).toBe(401);
   });
 
   it('scim: listScimUsers with a bearer token (application/scim+json)', async () => {

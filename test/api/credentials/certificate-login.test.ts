@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
@@ -15,6 +16,7 @@ import * as platform from '../../../generated/platform/sdk.gen.js';
 
 const LIST = '/api/web/namespaces/system/api_credentials';
 
+const run = promisify(execFile);
 const get = (url: string, ca: Buffer, client?: ClientCertificate) => tlsGet(new URL(LIST, url).href, 'listApiCredentials', ca, client);
 
 /**
@@ -57,6 +59,17 @@ describe.each(DATABASES)('certificate login on the credentials face on %s', (kin
     expect((signedIn.body.items as { name: string }[]).map((i) => i.name)).toContain('laptop-cert');
     const anonymous = await get(tls.url, serverCert);
     expect(anonymous.status).toBe(401);
+  });
+
+  it('works with curl --cert (the P12 as minted) and verifies with openssl against the CA from /api/web/ca.pem', async () => {
+    writeFileSync(join(dir, 'laptop.p12'), p12);
+    // asynchronously: the instance answering runs in this process
+    const curl = (p12File: string) => run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--cacert', join(dir, 'cert.pem'), '--cert-type', 'P12', '--cert', `${p12File}:c0rrect-h0rse`, new URL(LIST, tls.url).href]);
+    expect((await curl(join(dir, 'laptop.p12'))).stdout).toBe('200');
+    const ca = must(await cred.getCredentialCa({ client: credentialsCaller(plain), parseAs: 'text' }));
+    writeFileSync(join(dir, 'gatehouse-ca.pem'), String(ca.data));
+    writeFileSync(join(dir, 'leaf.pem'), leafPem);
+    expect(execFileSync('openssl', ['verify', '-CAfile', join(dir, 'gatehouse-ca.pem'), join(dir, 'leaf.pem')]).toString()).toBe(`${join(dir, 'leaf.pem')}: OK\n`);
   });
 
   it('accepts the certificate a trusted proxy forwards, and ignores the header from anyone else', async () => {
