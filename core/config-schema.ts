@@ -31,6 +31,8 @@ export const SETTINGS = [
   { key: 'database.migrateOnStart', env: 'GATEHOUSE_MIGRATE_ON_START', type: 'bool', default: true, doc: 'Apply pending migrations at start-up (one instance at a time, under a database lock). false: wait until `npm run migrate` has brought the schema up to date.' },
   { key: 'database.statementTimeoutMs', env: 'GATEHOUSE_DB_STATEMENT_TIMEOUT_MS', type: 'int', default: 5000, min: 100, max: 600000, doc: 'Longest a statement may run or wait for a lock (MySQL/MariaDB) before it is stopped and the request answers 503.' },
   { key: 'security.masterKey', env: 'GATEHOUSE_MASTER_KEY', type: 'secret', doc: '32 bytes, base64: encrypts TOTP secrets and private keys at rest. Required with DATABASE_URL; with SQLite a key file beside the database is created.' },
+  { key: 'security.hashingConcurrency', env: 'GATEHOUSE_HASHING_CONCURRENCY', type: 'int', default: 0, min: 0, max: 64, doc: 'Password hashes computed at once (0: the cores − 1, at least 1), so a login storm leaves the event loop a core.' },
+  { key: 'security.hashingQueue', env: 'GATEHOUSE_HASHING_QUEUE', type: 'int', default: 200, min: 0, max: 100000, doc: 'Password hashes allowed to wait; past that a login is refused at once with 429 and Retry-After.' },
   { key: 'security.bcryptCost', env: 'GATEHOUSE_BCRYPT_COST', type: 'int', default: 10, min: 4, max: 15, doc: 'bcrypt cost for new password hashes.' },
   { key: 'cookies.secure', env: 'GATEHOUSE_COOKIE_SECURE', type: 'string', default: 'auto', doc: '`auto` (Secure when the request came over HTTPS), `true` or `false`.' },
   { key: 'cookies.domain', env: 'GATEHOUSE_COOKIE_DOMAIN', type: 'string', default: '', doc: 'Cookie Domain attribute (empty: host-only).' },

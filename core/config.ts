@@ -17,7 +17,7 @@ export interface OktaSettings {
 export interface Config {
   server: { host: string; port: number; publicUrl: string; trustProxy: string; tlsCertFile: string; tlsKeyFile: string; clientCertHeader: string; shutdownTimeoutSeconds: number };
   database: { url: string | undefined; sqlitePath: string; poolMax: number; acquireTimeoutMs: number; startupTimeoutSeconds: number; migrateOnStart: boolean; statementTimeoutMs: number };
-  security: { masterKey: string | undefined; bcryptCost: number };
+  security: { masterKey: string | undefined; bcryptCost: number; hashingConcurrency: number; hashingQueue: number };
   cookies: { secure: 'auto' | 'true' | 'false'; domain: string; sessionName: string };
   sessions: { idleSeconds: number; absoluteSeconds: number };
   login: { landingPage: string; allowedContinueUrls: RegExp[]; maxFailuresPerUser: number; maxFailuresPerIp: number; maxFailuresPerClient: number; windowSeconds: number };

@@ -82,6 +82,8 @@ async function startServers(targets: Target[], options: BenchOptions, fixtures: 
 async function run(options: BenchOptions, targets: Target[]): Promise<void> {
   const loadBefore = loadavg()[0]!;
   const fixtures: Fixtures = { gatehouse: {} };
+  // The servers under test inherit GATEHOUSE_* settings from here.
+  if (options.hashPool !== undefined) process.env.GATEHOUSE_HASHING_CONCURRENCY = String(options.hashPool);
   const servers = await startServers(targets, options, fixtures);
   // Idle: started and set up, nothing asked of it for a moment.
   await new Promise((r) => setTimeout(r, 1000));

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { SecretBox } from '../crypto.js';
@@ -13,6 +14,7 @@ import type { FirstPartyTokens } from './oauth2/first-party.js';
 import { OAuth2ClientAdministration } from './oauth2/client-admin.js';
 import { OAuth2Service } from './oauth2/service.js';
 import { OneTimeLoginService } from './onetime.js';
+import { HashingPool } from './hashing-pool.js';
 import { PasswordHasher } from './passwords.js';
 import type { KernelStore, TxHandle } from './ports.js';
 import { InstanceRateCounts, RateLimiter, type RateLimitSettings } from './rate-limit.js';
@@ -89,7 +91,7 @@ export function createKernel(deps: KernelDeps): Kernel {
   const { store, clock, config, box } = deps;
   const auditor = new Auditor(clock);
   const audit = new AuditTrail(store.audit, auditor);
-  const passwords = new PasswordHasher(config.security.bcryptCost);
+  const passwords = new PasswordHasher(config.security.bcryptCost, new HashingPool({ concurrency: config.security.hashingConcurrency, queue: config.security.hashingQueue }, availableParallelism()));
   const totp = new TotpService(clock, box, { issuer: config.twoFactor.issuer, drift: config.twoFactor.drift });
   const guesses = new GuessBudget(clock, config.login, store.guessBudgets, store.loginAttempts);
   const login = new LoginService(store, passwords, guesses, totp, auditor, deps.telemetry ?? NO_TELEMETRY);

@@ -17,10 +17,9 @@ export async function measureHashMs(cost: number, n = 3): Promise<number> {
 }
 
 /**
- * How many hashes the server can run at once: libuv's thread pool (UV_THREADPOOL_SIZE, default 4)
- * runs them, and no more than the cores can be busy. `--hash-pool` overrides it (a product-side
- * hashing pool of another size).
+ * How many hashes the server runs at once: its hashing pool (GATEHOUSE_HASHING_CONCURRENCY, by
+ * default the cores − 1, at least 1). `--hash-pool` sets it for the servers under test.
  */
 export function hashPoolSize(override: number | undefined, env: NodeJS.ProcessEnv = process.env): number {
-  return override ?? Math.min(availableParallelism(), Number(env.UV_THREADPOOL_SIZE) || 4);
+  return override ?? (Number(env.GATEHOUSE_HASHING_CONCURRENCY) || Math.max(1, availableParallelism() - 1));
 }

@@ -32,7 +32,7 @@ export const USAGE = `npm run bench -- [options]
   --quick               short durations for a smoke run
   --json                print the results as JSON instead of the Markdown tables
   --bcrypt-cost <n>     GATEHOUSE_BCRYPT_COST of the servers (default 10, the product's default)
-  --hash-pool <n>       concurrent hashes the server runs (default: min(cores, UV_THREADPOOL_SIZE or 4))
+  --hash-pool <n>       GATEHOUSE_HASHING_CONCURRENCY of the servers (default: the cores − 1, at least 1)
   --mysql-url <url>     MariaDB/MySQL server for the MariaDB targets (default $GATEHOUSE_BENCH_MYSQL_URL,
                         $GATEHOUSE_TEST_MYSQL_URL or mysql://root@127.0.0.1:3306)`;
 

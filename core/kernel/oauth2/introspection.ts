@@ -1,4 +1,5 @@
-import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import { decodeProtectedHeader, type JWTPayload } from 'jose';
+import { verifyOwnEdDsaJwt } from './jwt-verify.js';
 import type { RequestMeta } from '../audit.js';
 import { epochSeconds } from '../../clock.js';
 import { sha256Hex } from '../../crypto.js';
@@ -55,12 +56,9 @@ async function verifiedPayload(deps: OAuth2Deps, token: string): Promise<JWTPayl
     return undefined;
   }
   const key = kid ? await deps.keys.byKid(kid) : undefined;
-  if (!key) return undefined;
-  try {
-    return (await jwtVerify(token, key.publicKey, { issuer: deps.issuer, algorithms: ['EdDSA'], currentDate: deps.clock.now() })).payload;
-  } catch {
-    return undefined;
-  }
+  // Access tokens are EdDSA; an RS256 key signs ID tokens only, which are no access tokens.
+  if (!key || key.alg !== 'EdDSA') return undefined;
+  return verifyOwnEdDsaJwt(token, key.verifyKey, deps.issuer, deps.clock.now());
 }
 
 /** POST /auth/oauth2/token_info (RFC 7662): only the calling client's live tokens are described. */

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes, type JsonWebKey as NodeJwk, type KeyObject } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { Clock } from '../../clock.js';
 import type { SecretBox } from '../../crypto.js';
@@ -11,6 +11,8 @@ export interface LoadedKey {
   publicJwk: JWK;
   privateKey: CryptoKey;
   publicKey: CryptoKey;
+  /** the public key for node:crypto, which verifies on the calling thread (jwt-verify.ts) */
+  verifyKey: KeyObject;
 }
 
 /** How long a key ring read from the database is trusted before it is read again. */
@@ -104,6 +106,7 @@ export class KeyRing {
       publicJwk,
       privateKey: (await importJWK(privateJwk, record.alg)) as CryptoKey,
       publicKey: (await importJWK(publicJwk, record.alg)) as CryptoKey,
+      verifyKey: createPublicKey({ key: publicJwk as NodeJwk, format: 'jwk' }),
     };
   }
 }

@@ -33,10 +33,12 @@ export const simpleAuthFace = defineFace({
   authenticate: simpleAuthAuthenticator,
   renderError: renderSimpleAuthError,
   mount: (app, { rules, cookiePolicy }) => {
-    // Every browser call of simple-auth gets the double-submit cookie; vouch is called by a reverse
-    // proxy on every proxied request and never returns the cookie, so it gets none.
+    // Every browser call of simple-auth gets the double-submit cookie. Server-to-server calls get
+    // none: vouch (a reverse proxy, on every proxied request) and anything sent with an
+    // Authorization header (shared key, client credentials, bearer tokens: a back end, which
+    // would throw the cookie away and only cost a random token and a Set-Cookie per call).
     const issueCsrfCookie = csrfCookieIssuer(cookiePolicy);
-    app.use(['/login', '/api/v1'], (req, res, next) => (req.path === '/auth/vouch' ? next() : issueCsrfCookie(req, res, next)));
+    app.use(['/login', '/api/v1'], (req, res, next) => (req.path === '/auth/vouch' || req.headers.authorization ? next() : issueCsrfCookie(req, res, next)));
     app.get('/login', loginPage(rules.settings));
     // The consent page posts to the API with the double-submit token: it needs the _csrf cookie.
     app.get('/oauth2/authorize', issueCsrfCookie, consentPage(rules));
