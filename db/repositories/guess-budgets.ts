@@ -12,11 +12,14 @@ export class KnexGuessBudgetRepository implements GuessBudgetRepository {
 
   async reserve(bucket: string, limit: number, now: Date, windowFloor: Date): Promise<GuessReservation> {
     await this.db('guess_budgets').insert({ bucket, window_started_at: now, used: 0 }).onConflict('bucket').ignore();
-    const inWindow = await this.db('guess_budgets').where('bucket', bucket).andWhere('window_started_at', '>', windowFloor).andWhere('used', '<', limit).increment('used', 1);
-    if (inWindow === 1) return { reserved: true };
+    const take = () => this.db('guess_budgets').where('bucket', bucket).andWhere('window_started_at', '>', windowFloor).andWhere('used', '<', limit).increment('used', 1);
+    if ((await take()) === 1) return { reserved: true };
     // The window ended: the first guess after it starts the next one.
     const renewed = await this.db('guess_budgets').where('bucket', bucket).andWhere('window_started_at', '<=', windowFloor).update({ window_started_at: now, used: 1 });
     if (renewed === 1) return { reserved: true };
+    // Another guess renewed the window between our two statements: this one belongs to the new
+    // window (without this, guesses arriving together at a window's end were refused with 429).
+    if ((await take()) === 1) return { reserved: true };
     const row = await this.db('guess_budgets').where('bucket', bucket).first('window_started_at');
     return { reserved: false, windowStartedAt: row ? toDate(row.window_started_at) : now };
   }
