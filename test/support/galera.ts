@@ -74,14 +74,19 @@ export class GaleraNode {
 
   /** The node's wsrep status variables (wsrep_ready, wsrep_cluster_status, ...). */
   async status(): Promise<Record<string, string>> {
-    const rows = await this.query("SHOW GLOBAL STATUS LIKE 'wsrep_%'");
+    const rows = await this.query("SHOW GLOBAL STATUS LIKE 'wsrep_%'", [], { causal: false });
     return Object.fromEntries(rows.map((r) => [String(r.Variable_name), String(r.Value)]));
   }
 
-  /** One statement over a connection of its own (what an operator's client would see). */
-  async query(sql: string, values: unknown[] = []): Promise<RowDataPacket[]> {
+  /**
+   * One statement over a connection of its own (what an operator's client would see). Reads are
+   * causal by default: a commit on another node returns once certified, not once applied here, so
+   * without `wsrep_sync_wait` this node may still show the row as it was (seen in CI).
+   */
+  async query(sql: string, values: unknown[] = [], { causal = true } = {}): Promise<RowDataPacket[]> {
     const connection = await createConnection({ host: '127.0.0.1', port: this.ports.sql, user: 'root', connectTimeout: 2000 });
     try {
+      if (causal) await connection.query('SET SESSION wsrep_sync_wait = 1');
       const [rows] = await connection.query<RowDataPacket[]>(sql, values);
       return rows;
     } finally {
