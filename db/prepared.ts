@@ -45,7 +45,10 @@ export class PreparedLookup {
   }
 
   private compile(): PreparedQuery {
-    const native = this.build(this.db, SENTINEL).first().toSQL().toNative();
+    // Every lookup is by a unique column. A literal `limit 1`, not knex's bound `limit ?`: SQLite
+    // plans a bound limit per execution, which took the session lookup from 13 µs to 40 µs.
+    const native = this.build(this.db, SENTINEL).toSQL().toNative();
+    native.sql += ' limit 1';
     const slot = native.bindings.indexOf(SENTINEL);
     if (slot < 0) throw new Error('prepared lookup: the value is not a binding of its query');
     return { sql: native.sql, bindings: native.bindings, slot };
