@@ -7,7 +7,8 @@ import { asGatehouseError, GatehouseError } from '../core/errors.js';
 import type { Config } from '../core/config.js';
 import type { Kernel } from '../core/kernel/index.js';
 import type { FaceName } from '../generated/faces.gen.js';
-import { bindFace, bindSecurityFirst } from './bind.js';
+import { bindFaces, bindSecurityFirst } from './bind.js';
+import { RouteTable } from './route-table.js';
 import { contractFor } from './contract.js';
 import { DOCS_PATHS, mountDocs } from './docs.js';
 import { faceOfPath } from './errors/face-of-path.js';
@@ -58,7 +59,7 @@ export function buildApp(options: AppOptions): Express {
   mountDocs(app, options.faces.map((f) => f.module));
 
   const bindOptions = { kernel, cookiePolicy, clientCertHeader: config.server.clientCertHeader };
-  for (const face of options.faces) bindSecurityFirst(app, face, bindOptions);
+  bindSecurityFirst(app, options.faces, bindOptions);
   const mountedPaths = new Set(options.faces.flatMap((f) => Object.values(f.module.routes).map((r) => r.path)));
   app.use(
     OpenApiValidator.middleware({
@@ -75,7 +76,7 @@ export function buildApp(options: AppOptions): Express {
     }),
   );
   app.use(requireDeclaredBody, refuseInexactIntegers);
-  for (const face of options.faces) bindFace(app, face, bindOptions);
+  bindFaces(app, options.faces, bindOptions);
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(new GatehouseError('not_found', { logDetail: `no route ${req.method} ${req.path}` })));
   const renderers = new Map(options.faces.map((f) => [f.module.face, f.module.renderError]));
@@ -137,30 +138,22 @@ function refuseInexactIntegers(req: Request, _res: Response, next: NextFunction)
   next();
 }
 
-const segmentPattern = (segment: string) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-
 type OperationMatcher = (method: string, path: string) => { operationId: string; face: FaceName } | undefined;
 
 /**
- * The mounted operation a request is addressed to, from the route tables alone (literal paths win
- * over templated ones, as in Express). A request refused before it reached both the validator and
- * the binder (a body that does not parse, a path that does not decode) is still answered in its
- * operation's error shape, e.g. RFC 6749 on the OAuth2 endpoints.
+ * The mounted operation a request is addressed to, from the route tables alone (matched as the
+ * binder matches). A request refused before it reached both the validator and the binder (a body
+ * that does not parse, a path that does not decode) is still answered in its operation's error
+ * shape, e.g. RFC 6749 on the OAuth2 endpoints.
  */
 function operationMatcher(faces: readonly MountedFace[]): OperationMatcher {
-  const table = faces.flatMap(({ module }) =>
-    Object.entries(module.routes).map(([operationId, route]) => ({
-      operationId,
-      face: module.face,
-      method: route.method.toUpperCase(),
-      literal: !route.expressPath.includes(':'),
-      pattern: new RegExp(`^${route.expressPath.split('/').map(segmentPattern).join('/')}$`),
-    })),
+  const table = new RouteTable(
+    faces.flatMap(({ module }) =>
+      Object.entries(module.routes).map(([operationId, route]) => ({ method: route.method, expressPath: route.expressPath, value: { operationId, face: module.face } })),
+    ),
   );
-  return (method, path) => {
-    const matches = table.filter((r) => r.method === method && r.pattern.test(path));
-    return matches.find((r) => r.literal) ?? matches[0];
-  };
+  // Parameters stay undecoded: a path that does not decode still names its operation.
+  return (method, path) => table.match(method, path, false)?.value;
 }
 
 function requestIdAndDefaults(req: Request, res: Response, next: NextFunction): void {

@@ -10,6 +10,7 @@ import type { MountedFace } from './faces/mount.js';
 import { presentedCredentials } from './http-basic.js';
 import { clientCertificateOf } from './security/client-certificate.js';
 import type { RouteInfo } from './security/types.js';
+import { RouteTable } from './route-table.js';
 
 interface Reply {
   status: number | string;
@@ -80,55 +81,75 @@ async function authenticateOnce(req: Request, res: Response, face: MountedFace, 
   return ctx;
 }
 
+interface Bound {
+  face: MountedFace;
+  operationId: string;
+  route: RouteInfo;
+  handler: AnyHandler;
+}
+
+function routeTable(faces: readonly MountedFace[], include: (face: MountedFace, route: RouteInfo) => boolean): RouteTable<Bound> {
+  return new RouteTable(
+    faces.flatMap((face) => {
+      const handlers = face.module.handlers as Record<string, AnyHandler>;
+      return Object.entries(face.module.routes)
+        .filter(([, route]) => include(face, route))
+        .map(([operationId, route]) => ({ method: route.method, expressPath: route.expressPath, value: { face, operationId, route, handler: handlers[operationId]! } }));
+    }),
+  );
+}
+
 /**
- * For faces that authenticate first: registers, ahead of the contract validator, a check per
- * protected operation whose result the operation's binding then uses.
+ * For faces that authenticate first: one step, ahead of the contract validator, that checks the
+ * caller of a protected operation; the operation's binding then uses the result.
  */
-export function bindSecurityFirst(app: Express, face: MountedFace, options: BindOptions): void {
-  if (!face.module.authenticateFirst) return;
-  for (const [operationId, route] of Object.entries(face.module.routes)) {
-    if (route.security.length === 0) continue;
-    const method = route.method as 'get' | 'post' | 'put' | 'delete' | 'patch';
-    app[method](route.expressPath, async (req: Request, res: Response, next: NextFunction) => {
+export function bindSecurityFirst(app: Express, faces: readonly MountedFace[], options: BindOptions): void {
+  const table = routeTable(faces, (face, route) => face.module.authenticateFirst === true && route.security.length > 0);
+  app.use(async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const found = table.match(req.method, req.path);
+      if (!found) return next();
+      const { face, operationId, route } = found.value;
       res.locals.face = face.module.face;
       // A body the validator then refuses before naming the operation (415) is still answered in
       // the operation's own words.
       res.locals.operationId = operationId;
-      try {
-        await authenticateOnce(req, res, face, route, options);
-        next();
-      } catch (error) {
-        next(error);
-      }
-    });
-  }
+      await authenticateOnce(req, res, face, route, options);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  });
 }
 
-/** Registers every operation of a face on the app (not a Router: the validator's coercion needs it). */
-export function bindFace(app: Express, face: MountedFace, options: BindOptions): void {
-  assertHandlersMatch(face.module);
-  const handlers = face.module.handlers as Record<string, AnyHandler>;
-  for (const [operationId, route] of Object.entries(face.module.routes)) {
-    const handler = handlers[operationId]!;
-    const method = route.method as 'get' | 'post' | 'put' | 'delete' | 'patch';
-    app[method](route.expressPath, async (req: Request, res: Response, next: NextFunction) => {
+/**
+ * Dispatches every operation of the mounted faces through one route table (one step, not one
+ * Express route per operation; not a Router either: the validator's coercion needs the app).
+ */
+export function bindFaces(app: Express, faces: readonly MountedFace[], options: BindOptions): void {
+  for (const face of faces) assertHandlersMatch(face.module);
+  const table = routeTable(faces, () => true);
+  app.use(async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const found = table.match(req.method, req.path);
+      if (!found) return next();
+      const { face, operationId, route, handler } = found.value;
       res.locals.face = face.module.face;
       res.locals.operationId = operationId;
-      try {
-        const ctx = await authenticateOnce(req, res, face, route, options);
-        const reply = await handler({
-          body: req.body,
-          query: req.query,
-          path: (req as Request & { openapi?: { pathParams?: unknown } }).openapi?.pathParams ?? req.params,
-          headers: req.headers,
-          ctx,
-        });
-        writeReply(req, res, reply, options.cookiePolicy);
-      } catch (error) {
-        next(error);
-      }
-    });
-  }
+      req.params = found.params;
+      const ctx = await authenticateOnce(req, res, face, route, options);
+      const reply = await handler({
+        body: req.body,
+        query: req.query,
+        path: (req as Request & { openapi?: { pathParams?: unknown } }).openapi?.pathParams ?? req.params,
+        headers: req.headers,
+        ctx,
+      });
+      writeReply(req, res, reply, options.cookiePolicy);
+    } catch (error) {
+      next(error);
+    }
+  });
 }
 
 function writeReply(req: Request, res: Response, reply: Reply, policy: CookiePolicy): void {
