@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { pinoHttp, type HttpLogger } from 'pino-http';
 import type { Logger as PinoLogger } from 'pino';
 import { pinoOf, wrap, type Logger } from '../log.js';
@@ -26,9 +26,10 @@ const omit = (): undefined => undefined;
  * redaction removes the credential ones. Undefined when the logger is silent or not pino-backed:
  * no per-request work then.
  */
-export function accessLogger(logger: Logger): HttpLogger | undefined {
+export function accessLogger(logger: Logger): HttpLogger | RequestHandler | undefined {
   const root = pinoOf(logger);
   if (!root?.isLevelEnabled('error')) return undefined;
+  if (!root.isLevelEnabled('info')) return failuresOnly(root);
   const line = root.isLevelEnabled('debug') ? verboseAccessLine : accessLine;
   return pinoHttp({
     logger: root,
@@ -44,6 +45,20 @@ export function accessLogger(logger: Logger): HttpLogger | undefined {
     customSuccessMessage: () => 'request completed',
     customErrorMessage: () => 'request completed',
   });
+}
+
+/**
+ * At `warn` and `error` only failed requests (5xx) have an access line, so no child logger is made
+ * per request (pino-http's cost on every request); the line is the one pino-http would write.
+ */
+function failuresOnly(root: PinoLogger): RequestHandler {
+  function written(this: Response): void {
+    if (this.statusCode >= 500) root.error({ requestId: this.locals.requestId, ...accessLine(this.req, this) }, 'request completed');
+  }
+  return (_req: Request, res: Response, next: NextFunction) => {
+    res.once('finish', written);
+    next();
+  };
 }
 
 function accessLine(incoming: IncomingMessage, outgoing: ServerResponse): Record<string, unknown> {

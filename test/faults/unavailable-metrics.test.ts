@@ -12,7 +12,7 @@ import type { TcpProxy } from '../support/tcp-proxy.js';
  * Each 503 is counted with cause `store`, /metrics keeps answering while the database is gone, and
  * the error handler's log line carries the failed request's id.
  */
-describe('unavailable answers in the metrics and the log, on MariaDB', () => {
+describe.each(['info', 'warn'] as const)('unavailable answers in the metrics and the log (level %s), on MariaDB', (level) => {
   const output: string[] = [];
   let outage: GatehouseBehindProxy;
   let gh: TestGatehouse;
@@ -20,7 +20,7 @@ describe('unavailable answers in the metrics and the log, on MariaDB', () => {
   let user: SimpleAuthCaller;
 
   beforeAll(async () => {
-    outage = await startGatehouseBehindProxy({ poolMax: 3, logger: createLogger('info', (line) => output.push(line)) });
+    outage = await startGatehouseBehindProxy({ poolMax: 3, logger: createLogger(level, (line) => output.push(line)) });
     ({ gh, proxy } = outage);
     user = await simpleAuthCaller(gh);
     must(await sa.createAccount({ client: user.client, body: { username: 'dora', email: 'dora@example.com', password: 'dora-password' }, query: { createSession: true } }));
@@ -54,6 +54,9 @@ describe('unavailable answers in the metrics and the log, on MariaDB', () => {
 
     proxy.up();
     await expect.poll(async () => must(await sa.getAccount({ client: user.client })).response.status, { timeout: 10_000, interval: 200 }).toBe(200);
+    // Below info only failed requests have an access line.
+    const answered = output.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.message === 'request completed' && l.status === 200);
+    expect(answered.length > 0).toBe(level === 'info');
     const after = await scrape(gh.url);
     expect(valueOf(after, 'gatehouse_http_unavailable_total', { cause: 'store' })).toBe(valueOf(during, 'gatehouse_http_unavailable_total', { cause: 'store' }));
   });
