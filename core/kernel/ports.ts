@@ -223,6 +223,8 @@ export interface OAuth2Repository {
   insertGrant(grant: { accountId: number; clientId: string; scopes: string[]; origin: GrantOrigin; at: Date; authTime?: Date | null; claims?: Readonly<Record<string, unknown>> | null }): Promise<OAuth2Grant>;
   insertToken(token: NewOAuth2Token): Promise<OAuth2Token>;
   findToken(type: OAuth2TokenType, tokenHash: string): Promise<OAuth2Token | undefined>;
+  /** the token with its account (joined), for bearer checks and introspection */
+  findTokenWithAccount(type: OAuth2TokenType, tokenHash: string): Promise<{ token: OAuth2Token; account: Account } | undefined>;
   /** `UPDATE … SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL`; false when already used */
   consume(id: number, at: Date): Promise<boolean>;
   /** revokes the grant and every token issued under it; returns how many tokens changed */

@@ -57,6 +57,39 @@ export function rolesFrom(csv: string | null | undefined): string[] {
   return csv ? csv.split(',').sort() : [];
 }
 
+const JOINED_ACCOUNT_COLUMNS = [
+  'id',
+  'uuid',
+  'username',
+  'email',
+  'display_name',
+  'active',
+  'is_admin',
+  'password_hash',
+  'password_changed_at',
+  'totp_secret',
+  'totp_last_step',
+  'mfa_required',
+  'external_id',
+  'given_name',
+  'family_name',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof DbAccountRow)[];
+
+/**
+ * An account's columns beside another table's in one joined row (the hot lookups: the session
+ * behind a cookie, the token behind a bearer), each prefixed `a_` to keep them apart, with its roles.
+ */
+export function prefixedAccountColumns(db: Knex, alias: string): (string | Knex.Raw)[] {
+  return [...JOINED_ACCOUNT_COLUMNS.map((c) => `${alias}.${c} as a_${c}`), rolesColumn(db, `${alias}.id`)];
+}
+
+export function accountFromPrefixed(row: Record<string, unknown>): Account {
+  const account = Object.fromEntries(JOINED_ACCOUNT_COLUMNS.map((c) => [c, row[`a_${c}`]])) as unknown as DbAccountRow;
+  return toAccount(account, rolesFrom(row.roles_csv as string | null));
+}
+
 export class KnexAccountRepository implements AccountRepository {
   constructor(private readonly db: Knex) {}
 

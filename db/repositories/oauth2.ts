@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
+import type { Account } from '../../core/kernel/model.js';
 import { PreparedLookup } from '../prepared.js';
+import { accountFromPrefixed, prefixedAccountColumns } from './accounts.js';
 import type { GrantOrigin, NewOAuth2Token, OAuth2Grant, OAuth2Token, OAuth2TokenType } from '../../core/kernel/oauth2/model.js';
 import type { OAuth2Repository } from '../../core/kernel/ports.js';
 import { toDate, toDateOrNull } from '../values.js';
@@ -83,6 +85,7 @@ export class KnexOAuth2Repository implements OAuth2Repository {
   constructor(private readonly db: Knex) {}
 
   readonly #byHash = new Map<OAuth2TokenType, PreparedLookup>();
+  readonly #withAccountByHash = new Map<OAuth2TokenType, PreparedLookup>();
 
   private tokens() {
     return tokensWithGrant(this.db);
@@ -123,6 +126,20 @@ export class KnexOAuth2Repository implements OAuth2Repository {
     if (!lookup) this.#byHash.set(type, (lookup = new PreparedLookup(this.db, (db, hash) => tokensWithGrant(db).where({ 't.type': type, 't.token_hash': hash }))));
     const row = await lookup.first(tokenHash);
     return row ? toToken(row as unknown as DbTokenRow) : undefined;
+  }
+
+  /**
+   * The token and its account in one prepared, joined read: a bearer check and an introspection
+   * need both, and a second round trip cost as much as the first.
+   */
+  async findTokenWithAccount(type: OAuth2TokenType, tokenHash: string): Promise<{ token: OAuth2Token; account: Account } | undefined> {
+    let lookup = this.#withAccountByHash.get(type);
+    if (!lookup) {
+      const build = (db: Knex, hash: string) => tokensWithGrant(db).join('accounts as a', 'a.id', 't.account_id').select(...prefixedAccountColumns(db, 'a')).where({ 't.type': type, 't.token_hash': hash });
+      this.#withAccountByHash.set(type, (lookup = new PreparedLookup(this.db, build)));
+    }
+    const row = await lookup.first(tokenHash);
+    return row ? { token: toToken(row as unknown as DbTokenRow), account: accountFromPrefixed(row) } : undefined;
   }
 
   async consume(id: number, at: Date): Promise<boolean> {

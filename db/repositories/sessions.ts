@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Account, Session, SessionKind, SessionSource } from '../../core/kernel/model.js';
-import { rolesColumn, rolesFrom, toAccount, type DbAccountRow } from './accounts.js';
+import { accountFromPrefixed, prefixedAccountColumns } from './accounts.js';
 import type { NewSession, SessionRepository } from '../../core/kernel/ports.js';
 import { PreparedLookup } from '../prepared.js';
 import { toCount, toDate, toDateOrNull } from '../values.js';
@@ -32,25 +32,6 @@ function toSession(row: DbSessionRow): Session {
   };
 }
 
-const ACCOUNT_COLUMNS = [
-  'id',
-  'uuid',
-  'username',
-  'email',
-  'display_name',
-  'active',
-  'is_admin',
-  'password_hash',
-  'password_changed_at',
-  'totp_secret',
-  'totp_last_step',
-  'mfa_required',
-  'external_id',
-  'given_name',
-  'family_name',
-  'created_at',
-  'updated_at',
-] as const satisfies readonly (keyof DbAccountRow)[];
 
 /**
  * One round trip for the hottest path (vouch runs it on every proxied request): the session, its
@@ -59,7 +40,7 @@ const ACCOUNT_COLUMNS = [
 function sessionWithAccount(db: Knex, tokenHash: string): Knex.QueryBuilder {
   return db('sessions as s')
     .join('accounts as a', 'a.id', 's.account_id')
-    .select('s.*', ...ACCOUNT_COLUMNS.map((c) => `a.${c} as a_${c}`), rolesColumn(db, 'a.id'))
+    .select('s.*', ...prefixedAccountColumns(db, 'a'))
     .where('s.token_hash', tokenHash);
 }
 
@@ -92,8 +73,7 @@ export class KnexSessionRepository implements SessionRepository {
   async findWithAccount(tokenHash: string): Promise<{ session: Session; account: Account } | undefined> {
     const row = await this.withAccount.first(tokenHash);
     if (!row) return undefined;
-    const account = Object.fromEntries(ACCOUNT_COLUMNS.map((c) => [c, row[`a_${c}`]])) as unknown as DbAccountRow;
-    return { session: toSession(row as unknown as DbSessionRow), account: toAccount(account, rolesFrom(row.roles_csv as string | null)) };
+    return { session: toSession(row as unknown as DbSessionRow), account: accountFromPrefixed(row) };
   }
 
   async findByTokenHash(tokenHash: string): Promise<Session | undefined> {

@@ -137,8 +137,8 @@ export class FirstPartyTokens {
     const now = deps.clock.now();
     const row = presented?.row;
     if (!row || row.type !== 'access_token' || row.revokedAt || row.grantRevokedAt || row.expiresAt <= now) return undefined;
-    const account = await deps.store.accounts.findById(row.accountId);
-    return account?.active ? { account, token: row, claims: presented.claims } : undefined;
+    const { account } = presented;
+    return account.active ? { account, token: row, claims: presented.claims } : undefined;
   }
 
   /**

@@ -6,6 +6,7 @@ import { sha256Hex } from '../../crypto.js';
 import type { OAuth2Client } from './clients.js';
 import type { OAuth2Deps } from './deps.js';
 import type { OAuth2Token } from './model.js';
+import type { Account } from '../model.js';
 
 export interface IntrospectionResponse {
   active: boolean;
@@ -27,20 +28,21 @@ const INACTIVE: IntrospectionResponse = { active: false };
 const looksLikeJwt = (token: string) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token);
 
 /**
- * The row behind a presented access or refresh token. An access token must carry a valid
- * signature from one of our keys and our issuer before its `jti` is looked up (so a forged JWT
- * naming a real jti finds nothing); expiry is left to the row, which is the authority.
+ * The row behind a presented access or refresh token, with its account (one joined read). An
+ * access token must carry a valid signature from one of our keys and our issuer before its `jti`
+ * is looked up (so a forged JWT naming a real jti finds nothing); expiry is left to the row, which
+ * is the authority.
  */
-export async function findPresented(deps: OAuth2Deps, token: string): Promise<{ row: OAuth2Token; claims: Readonly<Record<string, unknown>> } | undefined> {
+export async function findPresented(deps: OAuth2Deps, token: string): Promise<{ row: OAuth2Token; account: Account; claims: Readonly<Record<string, unknown>> } | undefined> {
   if (!token || token.length > 4096) return undefined;
   if (!looksLikeJwt(token)) {
-    const row = await deps.store.oauth2.findToken('refresh_token', sha256Hex(token));
-    return row ? { row, claims: {} } : undefined;
+    const found = await deps.store.oauth2.findTokenWithAccount('refresh_token', sha256Hex(token));
+    return found ? { row: found.token, account: found.account, claims: {} } : undefined;
   }
   const payload = await verifiedPayload(deps, token);
   if (typeof payload?.jti !== 'string') return undefined;
-  const row = await deps.store.oauth2.findToken('access_token', sha256Hex(payload.jti));
-  return row ? { row, claims: payload } : undefined;
+  const found = await deps.store.oauth2.findTokenWithAccount('access_token', sha256Hex(payload.jti));
+  return found ? { row: found.token, account: found.account, claims: payload } : undefined;
 }
 
 /**
@@ -63,11 +65,12 @@ async function verifiedPayload(deps: OAuth2Deps, token: string): Promise<JWTPayl
 
 /** POST /auth/oauth2/token_info (RFC 7662): only the calling client's live tokens are described. */
 export async function introspect(deps: OAuth2Deps, client: OAuth2Client, token: string): Promise<IntrospectionResponse> {
-  const row = (await findPresented(deps, token))?.row;
+  const presented = await findPresented(deps, token);
   const now = deps.clock.now();
+  const row = presented?.row;
   if (!row || row.clientId !== client.id || row.revokedAt || row.grantRevokedAt || row.usedAt || row.expiresAt <= now) return INACTIVE;
-  const account = await deps.store.accounts.findById(row.accountId);
-  if (!account?.active) return INACTIVE;
+  const { account } = presented;
+  if (!account.active) return INACTIVE;
   const answer: IntrospectionResponse = {
     active: true,
     client_id: row.clientId,
