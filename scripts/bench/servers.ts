@@ -34,7 +34,8 @@ function startCommand(root: string): string[] {
   // `exec` only makes the shell npm runs hand its process over to node (signals reach node).
   const [command, ...args] = start.trim().replace(/^exec\s+/, '').split(/\s+/);
   if (command !== 'node') throw new Error(`the bench runs "npm start" as a node command line; package.json has "${start}"`);
-  return args;
+  // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/profiles" (Node refuses --cpu-prof in NODE_OPTIONS)
+  return [...(process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []), ...args];
 }
 
 /**
