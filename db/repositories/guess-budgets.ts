@@ -11,8 +11,10 @@ export class KnexGuessBudgetRepository implements GuessBudgetRepository {
   constructor(private readonly db: Knex) {}
 
   async reserve(bucket: string, limit: number, now: Date, windowFloor: Date): Promise<GuessReservation> {
-    await this.db('guess_budgets').insert({ bucket, window_started_at: now, used: 0 }).onConflict('bucket').ignore();
     const take = () => this.db('guess_budgets').where('bucket', bucket).andWhere('window_started_at', '>', windowFloor).andWhere('used', '<', limit).increment('used', 1);
+    // Most guesses find their bucket's row: one statement. A new bucket gets its row first.
+    if ((await take()) === 1) return { reserved: true };
+    await this.db('guess_budgets').insert({ bucket, window_started_at: now, used: 0 }).onConflict('bucket').ignore();
     if ((await take()) === 1) return { reserved: true };
     // The window ended: the first guess after it starts the next one.
     const renewed = await this.db('guess_budgets').where('bucket', bucket).andWhere('window_started_at', '<=', windowFloor).update({ window_started_at: now, used: 1 });
