@@ -160,7 +160,15 @@ function writeReply(req: Request, res: Response, reply: Reply, policy: CookiePol
     res.end();
   } else if (reply.body instanceof Uint8Array) {
     res.end(Buffer.from(reply.body.buffer, reply.body.byteOffset, reply.body.byteLength));
+  } else if (reply.headers?.['Cache-Control'] && !reply.headers['Cache-Control'].includes('no-store')) {
+    res.json(reply.body); // a cacheable answer keeps Express's ETag, for revalidation
   } else {
-    res.json(reply.body);
+    // Serialised here rather than by res.json, which would also hash the answer for an ETag that
+    // an answer marked no-store never uses (a hash per request on the hot paths).
+    const text = JSON.stringify(reply.body);
+    const type = res.getHeader('Content-Type');
+    res.setHeader('Content-Type', typeof type !== 'string' ? 'application/json; charset=utf-8' : /;\s*charset=/i.test(type) ? type : `${type}; charset=utf-8`);
+    res.setHeader('Content-Length', Buffer.byteLength(text));
+    res.end(text);
   }
 }
