@@ -50,10 +50,7 @@ export class ApiKeyService {
   /** The live credential of one of `types` and its active account; looked up by hash, so no timing oracle on the secret. */
   async authenticate(secret: string, types: readonly string[] = API_TOKEN_TYPES): Promise<AuthenticatedKey | undefined> {
     if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 256) return undefined;
-    const credential = await this.store.apiKeys.findByHash(sha256Hex(secret));
-    if (!credential || !types.includes(credential.type) || !isActive(credential, this.clock.now())) return undefined;
-    const account = await this.store.accounts.findById(credential.accountId);
-    return account?.active ? { account, credential } : undefined;
+    return this.live(await this.store.apiKeys.findByHashWithAccount(sha256Hex(secret)), types);
   }
 
   /**
@@ -63,10 +60,13 @@ export class ApiKeyService {
    * are read from the row as for tokens.
    */
   async authenticateCertificate(der: Uint8Array): Promise<AuthenticatedKey | undefined> {
-    const credential = await this.store.apiKeys.findByHash(createHash('sha256').update(der).digest('hex'));
-    if (!credential || credential.type !== 'API_CERTIFICATE' || !isActive(credential, this.clock.now())) return undefined;
-    const account = await this.store.accounts.findById(credential.accountId);
-    return account?.active ? { account, credential } : undefined;
+    return this.live(await this.store.apiKeys.findByHashWithAccount(createHash('sha256').update(der).digest('hex')), ['API_CERTIFICATE']);
+  }
+
+  /** A credential of one of the types, active (not disabled, revoked or expired), of an active account. */
+  private live(found: { credential: ApiKeyRecord; account: Account } | undefined, types: readonly string[]): AuthenticatedKey | undefined {
+    if (!found || !types.includes(found.credential.type) || !isActive(found.credential, this.clock.now())) return undefined;
+    return found.account.active ? found : undefined;
   }
 
   /** The service credential whose service account this is, if any (its roles are read at every request). */

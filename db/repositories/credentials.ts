@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
+import type { Account } from '../../core/kernel/model.js';
 import { PreparedLookup } from '../prepared.js';
+import { accountFromPrefixed, prefixedAccountColumns } from './accounts.js';
 import type { CertificateAuthorityRecord, CredentialFamily, CredentialRecord, CredentialRepository, NamespaceRole, NewCredential } from '../../core/faces/credentials/ports.js';
 import { toBool, toDate, toDateOrNull } from '../values.js';
 
@@ -66,6 +68,7 @@ const NEWEST_FIRST = [
 /** Every credential kind in one table (`api_credentials`); see the credentials migration. */
 export class KnexCredentialRepository implements CredentialRepository {
   #byHash: PreparedLookup | undefined;
+  #withAccountByHash: PreparedLookup | undefined;
 
   constructor(private readonly db: Knex) {}
 
@@ -97,6 +100,14 @@ export class KnexCredentialRepository implements CredentialRepository {
     this.#byHash ??= new PreparedLookup(this.db, (db, hash) => db('api_credentials').where({ token_hash: hash }));
     const row = (await this.#byHash.first(tokenHash)) as DbCredentialRow | undefined;
     return row ? toRecord(row) : undefined;
+  }
+
+  async findByHashWithAccount(tokenHash: string): Promise<{ credential: CredentialRecord; account: Account } | undefined> {
+    this.#withAccountByHash ??= new PreparedLookup(this.db, (db, hash) =>
+      db('api_credentials as c').join('accounts as a', 'a.id', 'c.account_id').select('c.*', ...prefixedAccountColumns(db, 'a')).where({ 'c.token_hash': hash }),
+    );
+    const row = await this.#withAccountByHash.first(tokenHash);
+    return row ? { credential: toRecord(row as unknown as DbCredentialRow), account: accountFromPrefixed(row) } : undefined;
   }
 
   async findByName(namespace: string, family: CredentialFamily, name: string): Promise<CredentialRecord | undefined> {

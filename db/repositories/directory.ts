@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Account, Membership, Organization } from '../../core/kernel/model.js';
 import type { DirectoryRepository } from '../../core/kernel/ports.js';
 import type { Filter, OrganizationAttribute, Page, PageOf } from '../../core/kernel/queries.js';
+import { PreparedLookup } from '../prepared.js';
 import { toCount, toDate } from '../values.js';
 import { rolesColumn, rolesFrom, toAccount, type DbAccountRow } from './accounts.js';
 import { applyFilter, type Column } from './filters.js';
@@ -17,6 +18,8 @@ const toOrganization = (row: DbOrganizationRow): Organization => ({ id: Number(r
 
 /** Organizations, memberships and credential namespaces. */
 export class KnexDirectoryRepository implements DirectoryRepository {
+  #namespaceByName: PreparedLookup | undefined;
+
   constructor(private readonly db: Knex) {}
 
   async insertOrganization(organization: { uuid: string; name: string; externalId?: string | null; at: Date }): Promise<Organization> {
@@ -118,8 +121,10 @@ export class KnexDirectoryRepository implements DirectoryRepository {
     return (await this.namespaceExists(name)) ? 'in_use' : 'not_found';
   }
 
+  /** Every credentials call checks its path's namespace: a prepared statement. */
   async namespaceExists(name: string): Promise<boolean> {
-    return (await this.db('namespaces').where({ name }).first('id')) !== undefined;
+    this.#namespaceByName ??= new PreparedLookup(this.db, (db, value) => db('namespaces').select('id').where({ name: value }));
+    return (await this.#namespaceByName.first(name)) !== undefined;
   }
 
   async missingOrganizations(names: readonly string[]): Promise<string[]> {
