@@ -3,7 +3,7 @@ import type { Auditor, RequestMeta } from './audit.js';
 import type { Clock } from '../clock.js';
 import { randomAlphanumeric, sha256Hex } from '../crypto.js';
 import { GatehouseError, isGatehouseError } from '../errors.js';
-import type { Account, MailMessage } from './model.js';
+import type { Account, ApiKeyRecord, MailMessage } from './model.js';
 import type { PasswordHasher } from './passwords.js';
 import type { KernelStore } from './ports.js';
 import { grantsSystemAdmin } from './api-keys.js';
@@ -125,8 +125,12 @@ export class AccountService {
    */
   async isAdministrator(account: Account): Promise<boolean> {
     if (isAdministrator(account)) return true;
-    const service = await this.store.apiKeys.findServiceCredentialOf(account.id);
-    return service !== undefined && grantsSystemAdmin(service.namespaceRoles);
+    return this.isAdministratorWith(account, await this.store.apiKeys.findServiceCredentialOf(account.id));
+  }
+
+  /** The same rule, when the caller already read the account's service credential. */
+  isAdministratorWith(account: Account, service: ApiKeyRecord | undefined): boolean {
+    return isAdministrator(account) || (service !== undefined && grantsSystemAdmin(service.namespaceRoles));
   }
 
   /** Signs the account out everywhere at once: every session of every face and every grant. */

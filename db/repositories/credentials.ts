@@ -69,6 +69,7 @@ const NEWEST_FIRST = [
 export class KnexCredentialRepository implements CredentialRepository {
   #byHash: PreparedLookup | undefined;
   #withAccountByHash: PreparedLookup | undefined;
+  #serviceOf: PreparedLookup<number> | undefined;
 
   constructor(private readonly db: Knex) {}
 
@@ -116,7 +117,9 @@ export class KnexCredentialRepository implements CredentialRepository {
   }
 
   async findServiceCredentialOf(accountId: number): Promise<CredentialRecord | undefined> {
-    const row = (await this.db('api_credentials').where({ account_id: accountId, family: 'service' }).first()) as DbCredentialRow | undefined;
+    // Read at every credentials call (the caller's roles): a prepared statement.
+    this.#serviceOf ??= new PreparedLookup<number>(this.db, (db, id) => db('api_credentials').where({ account_id: id, family: 'service' }));
+    const row = (await this.#serviceOf.first(accountId)) as DbCredentialRow | undefined;
     return row ? toRecord(row) : undefined;
   }
 

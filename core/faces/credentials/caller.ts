@@ -13,7 +13,7 @@ export interface Caller {
 /** Roles are read at every request, so a replace or a demotion applies to the next call. */
 export async function resolveCaller(kernel: Kernel, account: Account): Promise<Caller> {
   const service = await kernel.apiKeys.serviceCredentialOf(account);
-  return { account, service, admin: await kernel.accounts.isAdministrator(account) };
+  return { account, service, admin: kernel.accounts.isAdministratorWith(account, service) };
 }
 
 export function requireAdmin(caller: Caller, what: string): void {
