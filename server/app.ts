@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cookieParser from 'cookie-parser';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { asGatehouseError, GatehouseError } from '../core/errors.js';
 import type { Config } from '../core/config.js';
 import type { Kernel } from '../core/kernel/index.js';
-import type { FaceName } from '../generated/faces.gen.js';
-import { bindFaces, bindSecurityFirst } from './bind.js';
+import { faces as FACE_TABLE, type FaceName } from '../generated/faces.gen.js';
+import { bindFaces, bindSecurityFirst, boundOperations } from './bind.js';
+import { LeanLane } from './lean-lane.js';
 import { RouteTable } from './route-table.js';
 import { contractFor } from './contract.js';
 import { DOCS_PATHS, mountDocs } from './docs.js';
@@ -29,18 +30,25 @@ export interface AppOptions {
   observability?: Observability;
 }
 
-export function buildApp(options: AppOptions): Express {
+export interface BuiltApp {
+  app: Express;
+  /** what the listener serves: the lean lane, in front of the app */
+  lane: LeanLane;
+}
+
+export function buildApp(options: AppOptions): BuiltApp {
   const { kernel, config, logger } = options;
   const cookiePolicy = { secure: config.cookies.secure, domain: config.cookies.domain };
   const app = express();
   app.disable('x-powered-by');
   if (config.server.trustProxy) app.set('trust proxy', config.server.trustProxy);
 
+  const cookies = cookieParser();
   app.use(requestIdAndDefaults);
   // Scrapes are neither logged nor timed: they would drown the access log and the histogram.
   if (options.observability?.metrics) app.get('/metrics', options.observability.metrics);
   if (options.observability) app.use(options.observability.middleware);
-  app.use(cookieParser(), plainCookies);
+  app.use(cookies, plainCookies);
   // application/*+json too: SCIM clients send application/scim+json (RFC 7644 §3.1).
   app.use(express.json({ limit: '64kb', type: ['application/json', 'application/*+json'], verify: noteEmptyBody }));
   app.use(express.urlencoded({ extended: false, limit: '64kb', verify: noteEmptyBody }));
@@ -55,7 +63,15 @@ export function buildApp(options: AppOptions): Express {
       next(error);
     }
   });
-  for (const { module, rules } of options.faces) module.mount?.(app, { rules, kernel, cookiePolicy });
+  const facePreludes = new Map<FaceName, RequestHandler>();
+  for (const { module, rules } of options.faces) {
+    const prelude = module.operationPrelude?.({ rules, kernel, cookiePolicy });
+    if (prelude) {
+      app.use(basePathOf(module.face), prelude);
+      facePreludes.set(module.face, prelude);
+    }
+    module.mount?.(app, { rules, kernel, cookiePolicy });
+  }
   mountDocs(app, options.faces.map((f) => f.module));
 
   const bindOptions = { kernel, cookiePolicy, clientCertHeader: config.server.clientCertHeader };
@@ -80,9 +96,14 @@ export function buildApp(options: AppOptions): Express {
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(new GatehouseError('not_found', { logDetail: `no route ${req.method} ${req.path}` })));
   const renderers = new Map(options.faces.map((f) => [f.module.face, f.module.renderError]));
-  app.use(errorHandler(logger, operationMatcher(options.faces), renderers, options.observability));
-  return app;
+  const fail = errorHandler(logger, operationMatcher(options.faces), renderers, options.observability);
+  app.use(fail);
+  const prelude = [requestIdAndDefaults, ...(options.observability ? [options.observability.middleware] : []), cookies, plainCookies];
+  const lane = new LeanLane(app, boundOperations(options.faces), contractFor(mountedPaths), { prelude, facePreludes, fail, bind: bindOptions });
+  return { app, lane };
 }
+
+const basePathOf = (face: FaceName): string => FACE_TABLE.find((f) => f.name === face)!.basePath || '/';
 
 const EMPTY_BODY = Symbol('empty body');
 

@@ -81,7 +81,7 @@ async function authenticateOnce(req: Request, res: Response, face: MountedFace, 
   return ctx;
 }
 
-interface Bound {
+export interface Bound {
   face: MountedFace;
   operationId: string;
   route: RouteInfo;
@@ -90,12 +90,9 @@ interface Bound {
 
 function routeTable(faces: readonly MountedFace[], include: (face: MountedFace, route: RouteInfo) => boolean): RouteTable<Bound> {
   return new RouteTable(
-    faces.flatMap((face) => {
-      const handlers = face.module.handlers as Record<string, AnyHandler>;
-      return Object.entries(face.module.routes)
-        .filter(([, route]) => include(face, route))
-        .map(([operationId, route]) => ({ method: route.method, expressPath: route.expressPath, value: { face, operationId, route, handler: handlers[operationId]! } }));
-    }),
+    boundOperations(faces)
+      .filter((bound) => include(bound.face, bound.route))
+      .map((bound) => ({ method: bound.route.method, expressPath: bound.route.expressPath, value: bound })),
   );
 }
 
@@ -129,27 +126,42 @@ export function bindSecurityFirst(app: Express, faces: readonly MountedFace[], o
 export function bindFaces(app: Express, faces: readonly MountedFace[], options: BindOptions): void {
   for (const face of faces) assertHandlersMatch(face.module);
   const table = routeTable(faces, () => true);
-  app.use(async (req: Request, res: Response, next: NextFunction) => {
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    let found;
     try {
-      const found = table.match(req.method, req.path);
-      if (!found) return next();
-      const { face, operationId, route, handler } = found.value;
-      res.locals.face = face.module.face;
-      res.locals.operationId = operationId;
-      req.params = found.params;
-      const ctx = await authenticateOnce(req, res, face, route, options);
-      const reply = await handler({
-        body: req.body,
-        query: req.query,
-        path: (req as Request & { openapi?: { pathParams?: unknown } }).openapi?.pathParams ?? req.params,
-        headers: req.headers,
-        ctx,
-      });
-      writeReply(req, res, reply, options.cookiePolicy);
+      found = table.match(req.method, req.path);
     } catch (error) {
-      next(error);
+      return next(error);
     }
+    if (!found) return next();
+    req.params = found.params;
+    void runOperation(found.value, req, res, next, options);
   });
+}
+
+/** The operations of the mounted faces, as the binder runs them (the lean lane runs some itself). */
+export function boundOperations(faces: readonly MountedFace[]): Bound[] {
+  return faces.flatMap((face) => Object.entries(face.module.routes).map(([operationId, route]) => ({ face, operationId, route, handler: (face.module.handlers as Record<string, AnyHandler>)[operationId]! })));
+}
+
+/** Authenticates the caller, runs the operation's handler and writes its reply; failures go to `next`. */
+export async function runOperation(bound: Bound, req: Request, res: Response, next: NextFunction, options: BindOptions): Promise<void> {
+  const { face, operationId, route, handler } = bound;
+  res.locals.face = face.module.face;
+  res.locals.operationId = operationId;
+  try {
+    const ctx = await authenticateOnce(req, res, face, route, options);
+    const reply = await handler({
+      body: req.body,
+      query: req.query,
+      path: (req as Request & { openapi?: { pathParams?: unknown } }).openapi?.pathParams ?? req.params,
+      headers: req.headers,
+      ctx,
+    });
+    writeReply(req, res, reply, options.cookiePolicy);
+  } catch (error) {
+    next(error);
+  }
 }
 
 function writeReply(req: Request, res: Response, reply: Reply, policy: CookiePolicy): void {

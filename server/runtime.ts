@@ -11,6 +11,7 @@ import { openDatabase } from '../db/connect.js';
 import { prepareDatabase } from '../db/startup/index.js';
 import { createKernelStore } from '../db/store.js';
 import { buildApp } from './app.js';
+import type { LeanLane } from './lean-lane.js';
 import { FACES } from './faces/index.js';
 import { buildFaces, type MountedFace } from './faces/mount.js';
 import { createListener } from './listener.js';
@@ -33,6 +34,8 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   app: Express;
+  /** the hot read-only calls' lane in front of the app (what the listener serves) */
+  lane: LeanLane;
   db: Knex;
   kernel: Kernel;
   /** each face's rules by face name (tests and admin commands reach a face's rules here) */
@@ -66,10 +69,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   await kernel.oauth2.keys.keys();
   const state = new ServingState();
   const faces = buildFaces(FACES, { kernel, db, config, host: { serving: state } });
-  const app = buildApp({ kernel, config, faces, logger, validateResponses: options.validateResponses ?? false, observability });
+  const { app, lane } = buildApp({ kernel, config, faces, logger, validateResponses: options.validateResponses ?? false, observability });
   let server: Server | undefined;
   return {
     app,
+    lane,
     db,
     kernel,
     faces: new Map(faces.map((f) => [f.module.face, f])),
@@ -83,7 +87,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     state,
     listen() {
       return new Promise((resolve, reject) => {
-        const { server: created, scheme } = createListener(config.server, state.wrap(app));
+        const { server: created, scheme } = createListener(config.server, state.wrap(lane.listener));
         const s = created.listen(config.server.port, config.server.host, () => {
           server = s;
           kernel.deferred.start();

@@ -1,4 +1,4 @@
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import type { Knex } from 'knex';
 import type { Config } from '../../core/config.js';
 import type { FaceDeps } from '../../core/kernel/face.js';
@@ -32,6 +32,11 @@ export interface FaceModule<Rules = unknown, Store extends object = object, Sett
   renderError: FaceErrorRenderer;
   /** pages and middleware the face serves outside its contract, mounted before the validator */
   mount?: (app: Express, mounted: { rules: Rules; kernel: Kernel; cookiePolicy: CookiePolicy }) => void;
+  /**
+   * A step in front of every request under the face's base path (mounted there before the
+   * validator). The lean lane runs it too, so an operation answers the same through either.
+   */
+  operationPrelude?: (mounted: { rules: Rules; kernel: Kernel; cookiePolicy: CookiePolicy }) => RequestHandler;
 }
 
 /** What the running process knows about itself that a face may read (its settings slice). */

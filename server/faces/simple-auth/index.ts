@@ -4,6 +4,8 @@ import { simpleAuthHandlers } from '../../../handlers/simple-auth/index.js';
 import { consentPage } from '../../pages/consent.js';
 import { mountHomePage } from '../../pages/home.js';
 import { loginPage } from '../../pages/login.js';
+import type { RequestHandler } from 'express';
+import type { CookiePolicy } from '../../cookies.js';
 import { csrfCookieIssuer } from '../../security/csrf.js';
 import { defineFace } from '../module.js';
 import { simpleAuthAuthenticator } from './authenticate.js';
@@ -32,16 +34,23 @@ export const simpleAuthFace = defineFace({
   rules: createSimpleAuthRules,
   authenticate: simpleAuthAuthenticator,
   renderError: renderSimpleAuthError,
+  // Every browser call of simple-auth gets the double-submit cookie. Server-to-server calls get
+  // none: vouch (a reverse proxy, on every proxied request) and anything sent with an
+  // Authorization header (shared key, client credentials, bearer tokens: a back end, which
+  // would throw the cookie away and only cost a random token and a Set-Cookie per call).
+  operationPrelude: ({ cookiePolicy }) => browserCsrfCookie(cookiePolicy),
   mount: (app, { rules, cookiePolicy }) => {
-    // Every browser call of simple-auth gets the double-submit cookie. Server-to-server calls get
-    // none: vouch (a reverse proxy, on every proxied request) and anything sent with an
-    // Authorization header (shared key, client credentials, bearer tokens: a back end, which
-    // would throw the cookie away and only cost a random token and a Set-Cookie per call).
     const issueCsrfCookie = csrfCookieIssuer(cookiePolicy);
-    app.use(['/login', '/api/v1'], (req, res, next) => (req.path === '/auth/vouch' || req.headers.authorization ? next() : issueCsrfCookie(req, res, next)));
+    app.use('/login', browserCsrfCookie(cookiePolicy));
     app.get('/login', loginPage(rules.settings));
     // The consent page posts to the API with the double-submit token: it needs the _csrf cookie.
     app.get('/oauth2/authorize', issueCsrfCookie, consentPage(rules));
     mountHomePage(app, rules, cookiePolicy);
   },
 });
+
+function browserCsrfCookie(policy: CookiePolicy): RequestHandler {
+  const issueCsrfCookie = csrfCookieIssuer(policy);
+  // The full path: under the face's mount (`/api/v1`) Express reports the rest as req.path.
+  return (req, res, next) => (`${req.baseUrl}${req.path}` === '/api/v1/auth/vouch' || req.headers.authorization ? next() : issueCsrfCookie(req, res, next));
+}

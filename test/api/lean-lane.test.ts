@@ -1,0 +1,141 @@
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as mgmt from '../../generated/mgmt/sdk.gen.js';
+import * as sa from '../../generated/simple-auth/sdk.gen.js';
+import { DATABASES } from '../support/databases.js';
+import { startGatehouse, type TestGatehouse } from '../support/gatehouse.js';
+import { clientCredentialsLogin, createAccount, mgmtCaller } from '../support/mgmt.js';
+import { signedIn } from '../support/oauth2.js';
+import { startPeer } from '../support/peer.js';
+import { callerWithCookie, must, simpleAuthCaller } from '../support/simple-auth.js';
+
+/** A GET with `Content-Length: 0`, which fetch does not send. */
+function getWithBody(url: string): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'GET', headers: { 'content-length': '0' } }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode! });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const VOUCH = { authenticators: { vouch: { enabled: true, userHeader: 'X-User-Id' } } };
+
+/** Status, headers (but the date, a minted CSRF token's random value and its expiry date) and body. */
+async function answer(response: Response): Promise<unknown> {
+  const headers = Object.fromEntries([...response.headers].filter(([name]) => name !== 'date').map(([name, value]) => [name, value.replace(/_csrf=\w+/, '_csrf=…').replace(/Expires=[^;]+/, 'Expires=…')]));
+  return { status: response.status, headers, body: await response.text() };
+}
+
+/**
+ * The lean lane serves the hot read-only calls without Express's router and validator. The same
+ * request to the path with a trailing slash (the same operation to Express) goes through the whole
+ * app instead: both answers must be the same, byte for byte.
+ */
+describe.each(DATABASES)('the lean lane on %s', (kind) => {
+  let gh: TestGatehouse;
+  beforeAll(async () => {
+    gh = await startGatehouse(kind, { settings: VOUCH });
+  });
+  afterAll(async () => gh?.stop());
+
+  it('serves the hot read-only operations, and no operation with a body or path parameters', () => {
+    expect(gh.runtime.lane.served).toEqual(expect.arrayContaining(['vouch', 'getTokenInfo', 'getAccount', 'getUserInfo', 'getJwks']));
+    for (const id of ['listApiCredentials', 'introspectToken', 'createSession', 'getOauth2Client']) expect(gh.runtime.lane.served).not.toContain(id);
+  });
+
+  it('answers exactly as the app does: live, unknown and missing credentials, forwarded headers', async () => {
+    const vera = await signedIn(gh, 'lane-vera');
+    // Browsers hold the double-submit cookie: with it, Express's answer to `vouch/` (which mints
+    // one, as the path is not vouch's) is comparable; getAccount is also asked without it.
+    const session = `auth=${vera.browser.cookies.get('auth')}; _csrf=browser-token`;
+    await createAccount(gh, 'lane-mia');
+    const bearer = `Bearer ${(await clientCredentialsLogin(gh, 'lane-mia', 'lane-mia-password')).access_token}`;
+    const requests: [string, Record<string, string>][] = [
+      ['/api/v1/auth/vouch', { cookie: session }],
+      ['/api/v1/auth/vouch', { cookie: session, 'x-forwarded-host': 'app.example.com', 'x-forwarded-proto': 'https', 'x-forwarded-uri': '/a' }],
+      ['/api/v1/auth/vouch', { cookie: '_csrf=browser-token' }],
+      ['/api/v1/auth/vouch', { cookie: 'auth=not-a-session; _csrf=browser-token' }],
+      ['/api/v1/auth/vouch', { cookie: 'auth=j:{"a":1}; _csrf=browser-token' }],
+      ['/api/v1/account', { cookie: session }],
+      ['/api/v1/account', { cookie: `auth=${vera.browser.cookies.get('auth')}` }],
+      ['/api/auth/token-info', { authorization: bearer }],
+      ['/api/auth/token-info', { authorization: 'Bearer not-a-token' }],
+      ['/api/auth/token-info', {}],
+      ['/.well-known/jwks.json', {}],
+    ];
+    for (const [i, [path, headers]] of requests.entries()) {
+      const sent = { ...headers, 'x-request-id': `lane-${i}` };
+      const before = gh.runtime.lane.taken;
+      const lean = await answer(await fetch(`${gh.url}${path}`, { headers: sent }));
+      expect(gh.runtime.lane.taken, path).toBe(before + 1);
+      const full = await answer(await fetch(`${gh.url}${path}/`, { headers: sent }));
+      expect(gh.runtime.lane.taken, path).toBe(before + 1);
+      expect(lean, `${path} ${JSON.stringify(headers)}`).toEqual(full);
+    }
+  });
+
+  it('leaves to the app what it cannot take as it is: a query string, HEAD, a body, another spelling', async () => {
+    const before = gh.runtime.lane.taken;
+    const sent = [
+      await fetch(`${gh.url}/api/v1/auth/vouch?forward=1`, { redirect: 'manual' }),
+      await fetch(`${gh.url}/api/v1/auth/vouch`, { method: 'HEAD' }),
+      await fetch(`${gh.url}/api/v1/auth/vouch/`),
+      await fetch(`${gh.url}/API/v1/auth/vouch`),
+      await getWithBody(`${gh.url}/api/v1/auth/vouch`),
+    ];
+    // HEAD is not in the contract: the validator answers 405, as before the lane.
+    expect(sent.map((r) => r.status)).toEqual([307, 405, 401, 401, 401]);
+    expect(gh.runtime.lane.taken).toBe(before);
+  });
+});
+
+/** Revocation on one instance holds for the lane of another at the next request (MariaDB). */
+describe('the lean lane across two instances sharing one MariaDB database', () => {
+  let a: TestGatehouse;
+  let b: TestGatehouse;
+  beforeAll(async () => {
+    a = await startGatehouse('mysql', { settings: VOUCH });
+    b = await startPeer(a, VOUCH);
+  });
+  afterAll(async () => {
+    await b?.stop();
+    await a?.stop();
+  });
+
+  const vouchOn = async (gh: TestGatehouse, cookie: string) => must(await sa.vouch({ client: (await callerWithCookie(gh, cookie)).client })).response.status;
+
+  it('refuses a session on B as soon as A logs it out, changes its password or signs its account out everywhere', async () => {
+    const taken = b.runtime.lane.taken;
+    const ivy = await signedIn(a, 'lane-ivy');
+    let cookie = ivy.browser.cookies.get('auth')!;
+    expect(await vouchOn(b, cookie)).toBe(200);
+    must(await sa.deleteSession({ client: ivy.client }));
+    expect(await vouchOn(b, cookie)).toBe(401);
+
+    const laptop = await simpleAuthCaller(a);
+    const phone = await simpleAuthCaller(a);
+    for (const device of [laptop, phone]) must(await sa.createSession({ client: device.client, body: { username: 'lane-ivy', password: 'lane-ivy-password' } }));
+    cookie = phone.browser.cookies.get('auth')!;
+    expect(await vouchOn(b, cookie)).toBe(200);
+    must(await sa.changePassword({ client: laptop.client, body: { oldpassword: 'lane-ivy-password', newpassword: 'lane-ivy-password-2' } }));
+    expect(await vouchOn(b, cookie)).toBe(401);
+
+    cookie = laptop.browser.cookies.get('auth')!;
+    expect(await vouchOn(b, cookie)).toBe(200);
+    await a.runtime.kernel.accounts.signOutEverywhere((await a.runtime.kernel.accounts.byUsernameOrEmail('lane-ivy'))!);
+    expect(await vouchOn(b, cookie)).toBe(401);
+    expect(b.runtime.lane.taken - taken).toBe(6);
+  });
+
+  it('refuses a mgmt bearer token on B as soon as A logs it out', async () => {
+    await createAccount(a, 'lane-noa');
+    const token = (await clientCredentialsLogin(a, 'lane-noa', 'lane-noa-password')).access_token;
+    const check = async () => must(await mgmt.getTokenInfo({ client: mgmtCaller(b, { token }).client })).response.status;
+    expect(await check()).toBe(200);
+    must(await mgmt.logoutToken({ client: mgmtCaller(a, { token }).client }));
+    expect(await check()).toBe(401);
+  });
+});
