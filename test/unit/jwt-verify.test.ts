@@ -39,4 +39,19 @@ describe('verifyOwnEdDsaJwt', () => {
     ];
     for (const bad of cases) expect(verifyOwnEdDsaJwt(bad, publicKey, ISSUER, NOW)).toBeUndefined();
   });
+
+  it('remembers a verified signature per key, yet checks the claims again and never remembers a failure', async () => {
+    const token = await sign({ ...good, jti: 'remembered' });
+    expect(verifyOwnEdDsaJwt(token, publicKey, ISSUER, NOW)).toMatchObject({ jti: 'remembered' });
+    // Remembered, the signature is not the question any more: expiry and issuer still are.
+    expect(verifyOwnEdDsaJwt(token, publicKey, ISSUER, new Date(NOW.getTime() + 3600_000))).toBeUndefined();
+    expect(verifyOwnEdDsaJwt(token, publicKey, 'https://other.example.com', NOW)).toBeUndefined();
+    // What one key verified says nothing to another key.
+    expect(verifyOwnEdDsaJwt(token, other.publicKey, ISSUER, NOW)).toBeUndefined();
+    // A forged signature fails every time, however often it is presented.
+    const [h, p] = token.split('.');
+    const forged = `${h}.${p}.${Buffer.alloc(64, 1).toString('base64url')}`;
+    for (let i = 0; i < 3; i++) expect(verifyOwnEdDsaJwt(forged, publicKey, ISSUER, NOW)).toBeUndefined();
+    expect(verifyOwnEdDsaJwt(token, publicKey, ISSUER, NOW)).toMatchObject({ jti: 'remembered' });
+  });
 });

@@ -16,13 +16,34 @@ export function verifyOwnEdDsaJwt(token: string, key: KeyObject, issuer: string,
   const protectedHeader = parseJson(header);
   // RFC 8725 §3.1: the algorithm is ours to choose, never the token's.
   if (protectedHeader?.alg !== 'EdDSA' || protectedHeader.crit !== undefined) return undefined;
-  if (!verify(null, Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url'))) return undefined;
+  if (!signatureHolds(token, header, payload, signature, key)) return undefined;
   const claims = parseJson(payload) as JWTPayload | undefined;
   if (!claims || claims.iss !== issuer) return undefined;
   const seconds = Math.floor(now.getTime() / 1000);
   if (typeof claims.exp !== 'number' || claims.exp <= seconds) return undefined;
   if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf > seconds)) return undefined;
   return claims;
+}
+
+/** Per key, the tokens whose signature it verified: most recently verified last, at most this many. */
+const verifiedByKey = new WeakMap<KeyObject, Map<string, true>>();
+const REMEMBERED_PER_KEY = 1024;
+
+/**
+ * An Ed25519 check costs ~80 µs; a service behind Gatehouse presents the same token on every call.
+ * A signature that verified once verifies again, so the exact token strings a key verified are
+ * remembered (bounded, per key, the oldest forgotten first). This caches only the signature: the
+ * claims are checked again on every call and the token's row still decides (revocation stays
+ * instant). A failed check is never remembered.
+ */
+function signatureHolds(token: string, header: string, payload: string, signature: string, key: KeyObject): boolean {
+  let remembered = verifiedByKey.get(key);
+  if (remembered?.has(token)) return true;
+  if (!verify(null, Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url'))) return false;
+  if (!remembered) verifiedByKey.set(key, (remembered = new Map()));
+  remembered.set(token, true);
+  if (remembered.size > REMEMBERED_PER_KEY) remembered.delete(remembered.keys().next().value!);
+  return true;
 }
 
 function parseJson(segment: string): Record<string, unknown> | undefined {
