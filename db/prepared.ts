@@ -74,3 +74,72 @@ function mysqlFirst(connection: object, sql: string, bindings: unknown[]): Promi
     });
   });
 }
+
+/** The hot-path write's SQL in the driver's own dialect, and where each call's values go. */
+interface PreparedWriteQuery {
+  sql: string;
+  bindings: readonly unknown[];
+  /** for each binding, the index of the call's value it takes, or -1 for a constant */
+  slots: readonly number[];
+}
+
+/**
+ * A single-statement write on a hot path (a guess reservation, its refund), prepared once per
+ * connection like `PreparedLookup`; returns the rows it changed. knex builds the SQL once from the
+ * builder with a placeholder per value; values are bound as knex binds them (on SQLite a Date as
+ * its milliseconds, as the rest of the store writes it). Inside a transaction the builder runs.
+ */
+export class PreparedWrite<A extends unknown[]> {
+  #query: PreparedWriteQuery | undefined;
+
+  constructor(
+    private readonly db: Knex,
+    private readonly build: (db: Knex, ...values: A) => Knex.QueryBuilder,
+  ) {}
+
+  async run(...values: A): Promise<number> {
+    if (this.db.isTransaction) return Number(await this.build(this.db, ...values));
+    const query = (this.#query ??= this.compile(values.length));
+    const sqlite = dialectOf(this.db) === 'sqlite';
+    const bindings = query.bindings.map((constant, i) => {
+      const value = query.slots[i]! < 0 ? constant : values[query.slots[i]!];
+      return sqlite && value instanceof Date ? value.valueOf() : sqlite && typeof value === 'boolean' ? Number(value) : value;
+    });
+    const connection = (await this.db.client.acquireConnection()) as object;
+    try {
+      return sqlite ? sqliteRun(connection, query.sql, bindings) : await mysqlRun(connection, query.sql, bindings);
+    } finally {
+      await this.db.client.releaseConnection(connection);
+    }
+  }
+
+  private compile(arity: number): PreparedWriteQuery {
+    const placeholders = Array.from({ length: arity }, (_, i) => `${SENTINEL}${i}`);
+    const native = this.build(this.db, ...(placeholders as A)).toSQL().toNative();
+    const slots = native.bindings.map((b) => placeholders.indexOf(b as string));
+    if (new Set(slots.filter((s) => s >= 0)).size !== arity) throw new Error('prepared write: every value must be one binding of its statement');
+    return { sql: native.sql, bindings: native.bindings, slots };
+  }
+}
+
+const sqliteWrites = new WeakMap<object, Map<string, { run(...values: unknown[]): { changes: number } }>>();
+
+function sqliteRun(connection: object, sql: string, bindings: unknown[]): number {
+  let statements = sqliteWrites.get(connection);
+  if (!statements) sqliteWrites.set(connection, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (!statement) {
+    statement = (connection as { prepare(sql: string): { run(...values: unknown[]): { changes: number } } }).prepare(sql);
+    statements.set(sql, statement);
+  }
+  return statement.run(...bindings).changes;
+}
+
+function mysqlRun(connection: object, sql: string, bindings: unknown[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    (connection as { execute(sql: string, values: unknown[], done: (error: Error | null, result: unknown) => void): void }).execute(sql, bindings, (error, result) => {
+      if (error) reject(error);
+      else resolve(Number((result as { affectedRows: number }).affectedRows));
+    });
+  });
+}

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { GuessBudgetRepository, GuessReservation } from '../../core/kernel/ports.js';
+import { PreparedWrite } from '../prepared.js';
 import { toDate } from '../values.js';
 
 /**
@@ -8,10 +9,17 @@ import { toDate } from '../values.js';
  * `limit - used` get an affected row and the rest get none.
  */
 export class KnexGuessBudgetRepository implements GuessBudgetRepository {
-  constructor(private readonly db: Knex) {}
+  // Every login, client authentication and secret check runs these two: prepared statements.
+  readonly #take: PreparedWrite<[string, Date, number]>;
+  readonly #refund: PreparedWrite<[string]>;
+
+  constructor(private readonly db: Knex) {
+    this.#take = new PreparedWrite(db, (q, bucket, floor, limit) => q('guess_budgets').where('bucket', bucket).andWhere('window_started_at', '>', floor).andWhere('used', '<', limit).increment('used', 1));
+    this.#refund = new PreparedWrite(db, (q, bucket) => q('guess_budgets').where('bucket', bucket).andWhere('used', '>', 0).decrement('used', 1));
+  }
 
   async reserve(bucket: string, limit: number, now: Date, windowFloor: Date): Promise<GuessReservation> {
-    const take = () => this.db('guess_budgets').where('bucket', bucket).andWhere('window_started_at', '>', windowFloor).andWhere('used', '<', limit).increment('used', 1);
+    const take = () => this.#take.run(bucket, windowFloor, limit);
     // Most guesses find their bucket's row: one statement. A new bucket gets its row first.
     if ((await take()) === 1) return { reserved: true };
     await this.db('guess_budgets').insert({ bucket, window_started_at: now, used: 0 }).onConflict('bucket').ignore();
@@ -27,7 +35,7 @@ export class KnexGuessBudgetRepository implements GuessBudgetRepository {
   }
 
   async refund(bucket: string): Promise<void> {
-    await this.db('guess_budgets').where('bucket', bucket).andWhere('used', '>', 0).decrement('used', 1);
+    await this.#refund.run(bucket);
   }
 
   async clear(bucket: string): Promise<void> {

@@ -30,4 +30,25 @@ describe.each(DATABASES)('prepared hot-path lookups on %s', (kind) => {
     const inTransaction = await store.transaction((tx) => tx.sessions.findWithAccount('a'.repeat(64)));
     expect(inTransaction).toEqual(await store.sessions.findWithAccount('a'.repeat(64)));
   });
+
+  it('reserves and refunds guesses with prepared writes exactly as the builder did: windows by date, limits, refunds never below zero', async () => {
+    const now = new Date('2026-12-04T10:00:00.500Z');
+    const floor = new Date(now.getTime() - 60_000);
+    const bucket = `prepared:${kind}`;
+    const outcomes = [];
+    for (let i = 0; i < 4; i++) outcomes.push((await store.guessBudgets.reserve(bucket, 3, now, floor)).reserved);
+    expect(outcomes).toEqual([true, true, true, false]);
+    expect(await store.guessBudgets.used(bucket)).toBe(3);
+    // The window started at `now` (to the millisecond): a floor one millisecond before it keeps it.
+    expect((await store.guessBudgets.reserve(bucket, 4, now, new Date(now.getTime() - 1))).reserved).toBe(true);
+    expect(await store.guessBudgets.used(bucket)).toBe(4);
+    const later = new Date(now.getTime() + 61_000);
+    expect((await store.guessBudgets.reserve(bucket, 3, later, now)).reserved).toBe(true);
+    expect(await store.guessBudgets.used(bucket)).toBe(1);
+    for (let i = 0; i < 3; i++) await store.guessBudgets.refund(bucket);
+    expect(await store.guessBudgets.used(bucket)).toBe(0);
+    // Inside a transaction the builder runs, on the transaction's connection.
+    await store.transaction((tx) => tx.guessBudgets.reserve(bucket, 3, later, now));
+    expect(await store.guessBudgets.used(bucket)).toBe(1);
+  });
 });
