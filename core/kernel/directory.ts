@@ -13,6 +13,14 @@ const ROLE = /^[a-z][a-z0-9_-]{0,31}$/;
 const NAMESPACE = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const MODULE = 'directory';
 
+/** Who changes the directory when it is not the directory's own caller: a face's module and its operator (admin, SCIM). */
+export interface DirectoryActor {
+  module: string;
+  by?: Account | undefined;
+}
+
+const byWhom = (actor: DirectoryActor | undefined): string => (actor?.by ? ` by ${actor.by.username}` : '');
+
 const badName = () => new GatehouseError('bad_request', { message: 'organization name must be 1 to 191 characters' });
 const badRole = () => new GatehouseError('bad_request', { message: 'role must be a short lower-case name, e.g. admin or member' });
 
@@ -50,11 +58,11 @@ export class DirectoryService {
     return this.store.directory.missingOrganizations(names);
   }
 
-  async createOrganization(name: string, meta: RequestMeta, options: { externalId?: string | null } = {}): Promise<Organization> {
+  async createOrganization(name: string, meta: RequestMeta, options: { externalId?: string | null } = {}, actor?: DirectoryActor): Promise<Organization> {
     const trimmed = name.trim();
     if (!trimmed || trimmed.length > 191) throw badName();
     const organization = await this.store.directory.insertOrganization({ uuid: randomUUID(), name: trimmed, externalId: options.externalId ?? null, at: this.clock.now() });
-    await this.audit.record(meta, { accountId: null, level: 'info', module: MODULE, message: `Organization ${organization.uuid} created` });
+    await this.audit.record(meta, { accountId: null, level: 'info', module: actor?.module ?? MODULE, message: `Organization ${organization.uuid} created${byWhom(actor)}` });
     return organization;
   }
 
@@ -62,18 +70,18 @@ export class DirectoryService {
     return this.store.directory.searchOrganizations(filter, boundedPage(page));
   }
 
-  async updateOrganization(organization: Organization, changes: { name?: string; externalId?: string | null }, meta: RequestMeta): Promise<Organization> {
+  async updateOrganization(organization: Organization, changes: { name?: string; externalId?: string | null }, meta: RequestMeta, actor?: DirectoryActor): Promise<Organization> {
     const name = changes.name?.trim();
     if (name !== undefined && (!name || name.length > 191)) throw badName();
     await this.store.directory.updateOrganization(organization.id, { ...(name !== undefined ? { name } : {}), ...(changes.externalId !== undefined ? { externalId: changes.externalId } : {}) });
-    await this.audit.record(meta, { accountId: null, level: 'info', module: MODULE, message: `Organization ${organization.uuid} updated (${Object.keys(changes).sort().join(', ')})` });
+    await this.audit.record(meta, { accountId: null, level: 'info', module: actor?.module ?? MODULE, message: `Organization ${organization.uuid} updated (${Object.keys(changes).sort().join(', ')})${byWhom(actor)}` });
     return (await this.store.directory.organizationById(organization.id))!;
   }
 
   /** Deletes it with its memberships; tokens scoped to it fall back to their account's default organization. */
-  async deleteOrganization(organization: Organization, meta: RequestMeta): Promise<boolean> {
+  async deleteOrganization(organization: Organization, meta: RequestMeta, actor?: DirectoryActor): Promise<boolean> {
     const deleted = await this.store.directory.deleteOrganization(organization.id);
-    if (deleted) await this.audit.record(meta, { accountId: null, level: 'warn', module: MODULE, message: `Organization ${organization.uuid} (${organization.name}) deleted` });
+    if (deleted) await this.audit.record(meta, { accountId: null, level: 'warn', module: actor?.module ?? MODULE, message: `Organization ${organization.uuid} (${organization.name}) deleted${byWhom(actor)}` });
     return deleted;
   }
 
@@ -82,15 +90,15 @@ export class DirectoryService {
   }
 
   /** Adds the account with the role, or changes its role there. */
-  async setMemberRole(organization: Organization, account: Account, role: string, meta: RequestMeta): Promise<void> {
+  async setMemberRole(organization: Organization, account: Account, role: string, meta: RequestMeta, actor?: DirectoryActor): Promise<void> {
     if (!ROLE.test(role)) throw badRole();
     await this.store.directory.setMembership(organization.id, account.id, role, this.clock.now());
-    await this.audit.record(meta, { accountId: account.id, level: 'info', module: MODULE, message: `Membership in ${organization.uuid} set to ${role}` });
+    await this.audit.record(meta, { accountId: account.id, level: 'info', module: actor?.module ?? MODULE, message: `Membership in ${organization.uuid} set to ${role}${byWhom(actor)}` });
   }
 
-  async removeMember(organization: Organization, account: Account, meta: RequestMeta): Promise<boolean> {
+  async removeMember(organization: Organization, account: Account, meta: RequestMeta, actor?: DirectoryActor): Promise<boolean> {
     const removed = await this.store.directory.removeMembership(organization.id, account.id);
-    if (removed) await this.audit.record(meta, { accountId: account.id, level: 'info', module: MODULE, message: `Membership in ${organization.uuid} removed` });
+    if (removed) await this.audit.record(meta, { accountId: account.id, level: 'info', module: actor?.module ?? MODULE, message: `Membership in ${organization.uuid} removed${byWhom(actor)}` });
     return removed;
   }
 
@@ -98,19 +106,19 @@ export class DirectoryService {
     return this.store.directory.namespaces();
   }
 
-  async createNamespace(name: string, meta: RequestMeta): Promise<void> {
+  async createNamespace(name: string, meta: RequestMeta, actor?: DirectoryActor): Promise<void> {
     if (!NAMESPACE.test(name)) throw new GatehouseError('bad_request', { message: 'namespace names are lower-case letters, digits and hyphens, starting with a letter (at most 63)' });
     await this.store.directory.insertNamespace(name, this.clock.now());
-    await this.audit.record(meta, { accountId: null, level: 'info', module: MODULE, message: `Namespace ${name} created` });
+    await this.audit.record(meta, { accountId: null, level: 'info', module: actor?.module ?? MODULE, message: `Namespace ${name} created${byWhom(actor)}` });
   }
 
   /** Only an empty namespace goes, and never `system`. */
-  async deleteNamespace(name: string, meta: RequestMeta): Promise<void> {
+  async deleteNamespace(name: string, meta: RequestMeta, actor?: DirectoryActor): Promise<void> {
     if (name === 'system') throw new GatehouseError('conflict', { message: 'the system namespace always exists' });
     const outcome = await this.store.directory.deleteNamespace(name);
     if (outcome === 'not_found') throw new GatehouseError('not_found', { message: `no namespace ${name}` });
     if (outcome === 'in_use') throw new GatehouseError('conflict', { message: `namespace ${name} still holds credentials` });
-    await this.audit.record(meta, { accountId: null, level: 'info', module: MODULE, message: `Namespace ${name} deleted` });
+    await this.audit.record(meta, { accountId: null, level: 'info', module: actor?.module ?? MODULE, message: `Namespace ${name} deleted${byWhom(actor)}` });
   }
 
   /** Adds an account (by username or email) to an organization with a role, or changes its role. */

@@ -2,7 +2,7 @@ import { GatehouseError } from '../../errors.js';
 import type { Kernel } from '../../kernel/index.js';
 import type { Account, Organization } from '../../kernel/model.js';
 import type { PageOf } from '../../kernel/queries.js';
-import { findAccount, pageOf, recordAdmin, type Operator, type PageRequest } from './context.js';
+import { adminContext, findAccount, pageOf, recordAdmin, type Operator, type PageRequest } from './context.js';
 
 /**
  * Organizations, memberships and credential namespaces, over the kernel's directory (which writes
@@ -25,22 +25,19 @@ export class AdminDirectory {
   }
 
   async createOrganization(input: { name: string; externalId?: string | null | undefined }, operator: Operator): Promise<Organization> {
-    const organization = await this.kernel.directory.createOrganization(input.name, operator.meta, { externalId: input.externalId ?? null });
-    await recordAdmin(this.kernel, operator, `Organization ${organization.uuid} created`);
+    const organization = await this.kernel.directory.createOrganization(input.name, operator.meta, { externalId: input.externalId ?? null }, adminContext(operator));
     return organization;
   }
 
   async updateOrganization(id: string, changes: { name?: string | undefined; externalId?: string | null | undefined }, operator: Operator): Promise<Organization> {
     const organization = await this.find(id);
-    const updated = await this.kernel.directory.updateOrganization(organization, { ...(changes.name !== undefined ? { name: changes.name } : {}), ...(changes.externalId !== undefined ? { externalId: changes.externalId } : {}) }, operator.meta);
-    await recordAdmin(this.kernel, operator, `Organization ${organization.uuid} updated`);
+    const updated = await this.kernel.directory.updateOrganization(organization, { ...(changes.name !== undefined ? { name: changes.name } : {}), ...(changes.externalId !== undefined ? { externalId: changes.externalId } : {}) }, operator.meta, adminContext(operator));
     return updated;
   }
 
   async deleteOrganization(id: string, operator: Operator): Promise<void> {
     const organization = await this.find(id);
-    await this.kernel.directory.deleteOrganization(organization, operator.meta);
-    await recordAdmin(this.kernel, operator, `Organization ${organization.uuid} deleted`);
+    await this.kernel.directory.deleteOrganization(organization, operator.meta, adminContext(operator));
   }
 
   async members(id: string, operator: Operator): Promise<{ account: Account; role: string }[]> {
@@ -53,16 +50,14 @@ export class AdminDirectory {
   async setMember(id: string, reference: string, role: string, operator: Operator): Promise<{ account: Account; role: string }> {
     const organization = await this.find(id);
     const account = await findAccount(this.kernel, reference);
-    await this.kernel.directory.setMemberRole(organization, account, role, operator.meta);
-    await recordAdmin(this.kernel, operator, `Membership in ${organization.uuid} set to ${role}`, account.id);
+    await this.kernel.directory.setMemberRole(organization, account, role, operator.meta, adminContext(operator));
     return { account, role };
   }
 
   async removeMember(id: string, reference: string, operator: Operator): Promise<void> {
     const organization = await this.find(id);
     const account = await findAccount(this.kernel, reference);
-    if (!(await this.kernel.directory.removeMember(organization, account, operator.meta))) throw new GatehouseError('not_found', { message: `${account.username} is no member of ${organization.name}` });
-    await recordAdmin(this.kernel, operator, `Membership in ${organization.uuid} removed`, account.id);
+    if (!(await this.kernel.directory.removeMember(organization, account, operator.meta, adminContext(operator)))) throw new GatehouseError('not_found', { message: `${account.username} is no member of ${organization.name}` });
   }
 
   async namespaces(operator: Operator): Promise<{ name: string; createdAt: Date; credentials: number }[]> {
@@ -72,14 +67,12 @@ export class AdminDirectory {
   }
 
   async createNamespace(name: string, operator: Operator): Promise<{ name: string; createdAt: Date; credentials: number }> {
-    await this.kernel.directory.createNamespace(name, operator.meta);
-    await recordAdmin(this.kernel, operator, `Namespace ${name} created`);
+    await this.kernel.directory.createNamespace(name, operator.meta, adminContext(operator));
     return (await this.kernel.directory.namespaces()).find((n) => n.name === name)!;
   }
 
   async deleteNamespace(name: string, operator: Operator): Promise<void> {
-    await this.kernel.directory.deleteNamespace(name, operator.meta);
-    await recordAdmin(this.kernel, operator, `Namespace ${name} deleted`);
+    await this.kernel.directory.deleteNamespace(name, operator.meta, adminContext(operator));
   }
 
   private async find(id: string): Promise<Organization> {
@@ -88,3 +81,4 @@ export class AdminDirectory {
     return organization;
   }
 }
+

@@ -13,6 +13,8 @@ export interface GroupInput {
 }
 
 const MODULE = 'scim';
+/** Directory changes are recorded by the kernel once, under the SCIM module. */
+const SCIM = { module: MODULE };
 /** The role a member added through SCIM gets; members keep any other role an operator gave them. */
 export const SCIM_MEMBER_ROLE = 'member';
 
@@ -45,8 +47,8 @@ export class ScimGroups {
   async create(input: GroupInput, meta: RequestMeta): Promise<ScimGroup> {
     // Every member is resolved before anything is written: an unknown one creates nothing.
     const members = await this.accounts(input.members ?? []);
-    const organization = await this.kernel.directory.createOrganization(input.displayName, meta, { externalId: input.externalId ?? null });
-    for (const account of members) await this.kernel.directory.setMemberRole(organization, account, SCIM_MEMBER_ROLE, meta);
+    const organization = await this.kernel.directory.createOrganization(input.displayName, meta, { externalId: input.externalId ?? null }, SCIM);
+    for (const account of members) await this.kernel.directory.setMemberRole(organization, account, SCIM_MEMBER_ROLE, meta, SCIM);
     return this.resource(organization, true);
   }
 
@@ -67,7 +69,7 @@ export class ScimGroups {
   }
 
   async delete(id: string, meta: RequestMeta): Promise<void> {
-    await this.kernel.directory.deleteOrganization(await this.find(id), meta);
+    await this.kernel.directory.deleteOrganization(await this.find(id), meta, SCIM);
   }
 
   private async apply(organization: Organization, attributes: { displayName: string; externalId: string | null }, wanted: readonly Account[], meta: RequestMeta): Promise<ScimGroup> {
@@ -75,11 +77,11 @@ export class ScimGroups {
       ...(attributes.displayName !== organization.name ? { name: attributes.displayName } : {}),
       ...(attributes.externalId !== organization.externalId ? { externalId: attributes.externalId } : {}),
     };
-    const updated = Object.keys(changes).length ? await this.kernel.directory.updateOrganization(organization, changes, meta) : organization;
+    const updated = Object.keys(changes).length ? await this.kernel.directory.updateOrganization(organization, changes, meta, SCIM) : organization;
     const present = new Map((await this.kernel.directory.members(organization)).map((m) => [m.account.id, m.account]));
     const keep = new Set(wanted.map((a) => a.id));
-    for (const account of wanted) if (!present.has(account.id)) await this.kernel.directory.setMemberRole(organization, account, SCIM_MEMBER_ROLE, meta);
-    for (const [accountId, account] of present) if (!keep.has(accountId)) await this.kernel.directory.removeMember(organization, account, meta);
+    for (const account of wanted) if (!present.has(account.id)) await this.kernel.directory.setMemberRole(organization, account, SCIM_MEMBER_ROLE, meta, SCIM);
+    for (const [accountId, account] of present) if (!keep.has(accountId)) await this.kernel.directory.removeMember(organization, account, meta, SCIM);
     return this.resource(updated, true);
   }
 
