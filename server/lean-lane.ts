@@ -1,20 +1,17 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { isDeepStrictEqual } from 'node:util';
 import type { ErrorRequestHandler, Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { runOperation, type BindOptions, type Bound } from './bind.js';
+import { laneChecks, type Contract, type ParameterCheck } from './lean-lane-contract.js';
+import { RouteTable } from './route-table.js';
 
-interface ContractParameter {
-  in?: string;
-  required?: boolean;
-  schema?: unknown;
+interface LaneOperation {
+  bound: Bound;
+  steps: readonly RequestHandler[];
+  checks: Readonly<Record<string, ParameterCheck>>;
 }
 
-interface ContractOperation {
-  parameters?: (ContractParameter | { $ref: string })[];
-  requestBody?: unknown;
-}
-
-type Contract = { paths: Record<string, unknown>; components?: { parameters?: Record<string, ContractParameter> } };
+/** Unreserved characters only (RFC 3986 §2.3): the segment is its own decoded value. */
+const PLAIN_SEGMENT = /^[\w.~-]+$/;
 
 export interface LeanLaneParts {
   /** the app's own first steps, in its order: request id, observability, cookies */
@@ -33,14 +30,18 @@ export interface LeanLaneParts {
  * authenticator, the operation's handler, the app's error handler — so there is one behaviour at
  * two speeds.
  *
- * It takes only a request the contract validator has nothing to check in: a GET, without a query
- * string or a body, to an operation whose contract declares no body, no required parameter, no
- * path or cookie parameter, and headers only as plain strings. Such a request is valid by
- * construction. Anything else (a
- * query string, a body, another spelling of the path, HEAD) goes through the app unchanged.
+ * It takes only a request the contract validator has nothing to check in: a GET without a query
+ * string or a body, spelt exactly as the contract spells the path, to an operation whose contract
+ * declares no body, no required query or header parameter, headers only as plain strings, and
+ * path parameters only as plain string schemas (pattern, length, enum), which the lane checks on
+ * values of unreserved characters. Anything else (a query string, a body, a percent-escape, a
+ * value the schema refuses, another spelling of the path, HEAD) goes through the app unchanged,
+ * which answers it as it always did.
  */
 export class LeanLane {
-  readonly #operations = new Map<string, { bound: Bound; steps: readonly RequestHandler[] }>();
+  /** every GET operation, in the app's order (so a request reaches the operation it would there), with what the lane may take */
+  readonly #table: RouteTable<LaneOperation | undefined>;
+  readonly #served: string[] = [];
   /** requests the lane answered (tests read it, to know the lane was taken) */
   taken = 0;
 
@@ -50,27 +51,44 @@ export class LeanLane {
     contract: Contract,
     private readonly parts: LeanLaneParts,
   ) {
-    for (const bound of operations) {
-      if (bound.route.method !== 'get' || bound.route.expressPath.includes(':') || !nothingToValidate(contract, bound)) continue;
-      const face = parts.facePreludes.get(bound.face.module.face);
-      this.#operations.set(bound.route.path, { bound, steps: face ? [...parts.prelude, face] : parts.prelude });
-    }
+    const entries = operations
+      .filter((bound) => bound.route.method === 'get')
+      .map((bound) => {
+        const checks = laneChecks(contract, bound);
+        const face = parts.facePreludes.get(bound.face.module.face);
+        if (checks) this.#served.push(bound.operationId);
+        return { method: 'get', expressPath: bound.route.expressPath, value: checks && { bound, checks, steps: face ? [...parts.prelude, face] : parts.prelude } };
+      });
+    this.#table = new RouteTable(entries);
   }
 
   /** The operation ids the lane serves. */
   get served(): string[] {
-    return [...this.#operations.values()].map((o) => o.bound.operationId);
+    return [...this.#served];
   }
 
   readonly listener: RequestListener = (req, res) => {
-    const operation = req.method === 'GET' ? this.#operations.get(req.url ?? '') : undefined;
-    if (!operation || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) return void this.app(req, res);
+    const taken = req.method === 'GET' && req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined ? this.#take(req.url ?? '') : undefined;
+    if (!taken) return void this.app(req, res);
     this.taken++;
-    this.#run(operation.bound, operation.steps, req, res);
+    this.#run(taken.operation, taken.params, req, res);
   };
 
-  #run(bound: Bound, steps: readonly RequestHandler[], incoming: IncomingMessage, outgoing: ServerResponse): void {
-    const { req, res } = asExpress(this.app, incoming, outgoing);
+  /** The operation the lane answers `GET url` for, and its parameters, or undefined for the app. */
+  #take(url: string): { operation: LaneOperation; params: Record<string, string> } | undefined {
+    if (url.includes('?')) return undefined;
+    const found = this.#table.match('GET', url, false);
+    const operation = found?.value;
+    if (!operation) return undefined;
+    const { params } = found;
+    // Exactly the contract's spelling: no trailing slash, no other case (Express accepts both).
+    if (operation.bound.route.expressPath.replace(/:(\w+)/g, (_, name: string) => params[name]!) !== url) return undefined;
+    for (const [name, check] of Object.entries(operation.checks)) if (!PLAIN_SEGMENT.test(params[name]!) || !check(params[name]!)) return undefined;
+    return { operation, params };
+  }
+
+  #run({ bound, steps }: LaneOperation, params: Record<string, string>, incoming: IncomingMessage, outgoing: ServerResponse): void {
+    const { req, res } = asExpress(this.app, incoming, outgoing, params);
     const fail = (error: unknown) => this.parts.fail(error, req, res, () => undefined);
     let i = 0;
     const next: NextFunction = (error?: unknown) => {
@@ -88,7 +106,7 @@ export class LeanLane {
 }
 
 /** What `app.handle` does to a request before its router sees it: Express's request and response. */
-function asExpress(app: Express, incoming: IncomingMessage, outgoing: ServerResponse): { req: Request; res: Response } {
+function asExpress(app: Express, incoming: IncomingMessage, outgoing: ServerResponse, params: Record<string, string>): { req: Request; res: Response } {
   const req = Object.setPrototypeOf(incoming, app.request) as Request;
   const res = Object.setPrototypeOf(outgoing, app.response) as Response;
   (req as { res: Response }).res = res;
@@ -96,18 +114,6 @@ function asExpress(app: Express, incoming: IncomingMessage, outgoing: ServerResp
   res.locals = Object.create(null) as Record<string, unknown>;
   req.originalUrl = req.url;
   req.baseUrl = '';
-  req.params = {};
+  req.params = params;
   return { req, res };
-}
-
-function nothingToValidate(contract: Contract, bound: Bound): boolean {
-  const item = contract.paths[bound.route.path] as (Record<string, ContractOperation> & ContractOperation) | undefined;
-  const operation = item?.[bound.route.method];
-  if (!operation || operation.requestBody !== undefined) return false;
-  return [...(item!.parameters ?? []), ...(operation.parameters ?? [])].every((p) => {
-    const parameter = '$ref' in p ? contract.components?.parameters?.[p.$ref.split('/').pop()!] : p;
-    if (!parameter || parameter.required === true) return false;
-    // A query parameter is absent (the lane takes no query string); a header is always a string.
-    return parameter.in === 'query' || (parameter.in === 'header' && isDeepStrictEqual(parameter.schema, { type: 'string' }));
-  });
 }
