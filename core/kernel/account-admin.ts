@@ -155,6 +155,7 @@ export class AccountAdministration {
   }
 }
 
-function by(context: AdminContext): string {
-  return context.by ? ` by ${context.by.username}` : '';
+/** ` by <operator>` for an audit message, when a person acted. */
+export function by(context: Pick<AdminContext, 'by'> | undefined): string {
+  return context?.by ? ` by ${context.by.username}` : '';
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { GatehouseError } from '../errors.js';
+import { by, type AdminContext } from './account-admin.js';
 import type { AuditTrail, RequestMeta } from './audit.js';
 import type { Account, Membership, Organization } from './model.js';
 import type { KernelStore } from './ports.js';
@@ -14,12 +15,7 @@ const NAMESPACE = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const MODULE = 'directory';
 
 /** Who changes the directory when it is not the directory's own caller: a face's module and its operator (admin, SCIM). */
-export interface DirectoryActor {
-  module: string;
-  by?: Account | undefined;
-}
-
-const byWhom = (actor: DirectoryActor | undefined): string => (actor?.by ? ` by ${actor.by.username}` : '');
+export type DirectoryActor = Pick<AdminContext, 'module' | 'by'>;
 
 const badName = () => new GatehouseError('bad_request', { message: 'organization name must be 1 to 191 characters' });
 const badRole = () => new GatehouseError('bad_request', { message: 'role must be a short lower-case name, e.g. admin or member' });
@@ -62,7 +58,7 @@ export class DirectoryService {
     const trimmed = name.trim();
     if (!trimmed || trimmed.length > 191) throw badName();
     const organization = await this.store.directory.insertOrganization({ uuid: randomUUID(), name: trimmed, externalId: options.externalId ?? null, at: this.clock.now() });
-    await this.audit.record(meta, { accountId: null, level: 'info', module: actor?.module ?? MODULE, message: `Organization ${organization.uuid} created${byWhom(actor)}` });
+    await this.audit.record(meta, { accountId: null, level: 'info', module: actor?.module ?? MODULE, message: `Organization ${organization.uuid} created${by(actor)}` });
     return organization;
   }
 
@@ -74,14 +70,14 @@ export class DirectoryService {
     const name = changes.name?.trim();
     if (name !== undefined && (!name || name.length > 191)) throw badName();
     await this.store.directory.updateOrganization(organization.id, { ...(name !== undefined ? { name } : {}), ...(changes.externalId !== undefined ? { externalId: changes.externalId } : {}) });
-    await this.audit.record(meta, { accountId: null, level: 'info', module: actor?.module ?? MODULE, message: `Organization ${organization.uuid} updated (${Object.keys(changes).sort().join(', ')})${byWhom(actor)}` });
+    await this.audit.record(meta, { accountId: null, level: 'info', module: actor?.module ?? MODULE, message: `Organization ${organization.uuid} updated (${Object.keys(changes).sort().join(', ')})${by(actor)}` });
     return (await this.store.directory.organizationById(organization.id))!;
   }
 
   /** Deletes it with its memberships; tokens scoped to it fall back to their account's default organization. */
   async deleteOrganization(organization: Organization, meta: RequestMeta, actor?: DirectoryActor): Promise<boolean> {
     const deleted = await this.store.directory.deleteOrganization(organization.id);
-    if (deleted) await this.audit.record(meta, { accountId: null, level: 'warn', module: actor?.module ?? MODULE, message: `Organization ${organization.uuid} (${organization.name}) deleted${byWhom(actor)}` });
+    if (deleted) await this.audit.record(meta, { accountId: null, level: 'warn', module: actor?.module ?? MODULE, message: `Organization ${organization.uuid} (${organization.name}) deleted${by(actor)}` });
     return deleted;
   }
 
@@ -93,12 +89,12 @@ export class DirectoryService {
   async setMemberRole(organization: Organization, account: Account, role: string, meta: RequestMeta, actor?: DirectoryActor): Promise<void> {
     if (!ROLE.test(role)) throw badRole();
     await this.store.directory.setMembership(organization.id, account.id, role, this.clock.now());
-    await this.audit.record(meta, { accountId: account.id, level: 'info', module: actor?.module ?? MODULE, message: `Membership in ${organization.uuid} set to ${role}${byWhom(actor)}` });
+    await this.audit.record(meta, { accountId: account.id, level: 'info', module: actor?.module ?? MODULE, message: `Membership in ${organization.uuid} set to ${role}${by(actor)}` });
   }
 
   async removeMember(organization: Organization, account: Account, meta: RequestMeta, actor?: DirectoryActor): Promise<boolean> {
     const removed = await this.store.directory.removeMembership(organization.id, account.id);
-    if (removed) await this.audit.record(meta, { accountId: account.id, level: 'info', module: actor?.module ?? MODULE, message: `Membership in ${organization.uuid} removed${byWhom(actor)}` });
+    if (removed) await this.audit.record(meta, { accountId: account.id, level: 'info', module: actor?.module ?? MODULE, message: `Membership in ${organization.uuid} removed${by(actor)}` });
     return removed;
   }
 
@@ -109,7 +105,7 @@ export class DirectoryService {
   async createNamespace(name: string, meta: RequestMeta, actor?: DirectoryActor): Promise<void> {
     if (!NAMESPACE.test(name)) throw new GatehouseError('bad_request', { message: 'namespace names are lower-case letters, digits and hyphens, starting with a letter (at most 63)' });
     await this.store.directory.insertNamespace(name, this.clock.now());
-    await this.audit.record(meta, { accountId: null, level: 'info', module: actor?.module ?? MODULE, message: `Namespace ${name} created${byWhom(actor)}` });
+    await this.audit.record(meta, { accountId: null, level: 'info', module: actor?.module ?? MODULE, message: `Namespace ${name} created${by(actor)}` });
   }
 
   /** Only an empty namespace goes, and never `system`. */
@@ -118,7 +114,7 @@ export class DirectoryService {
     const outcome = await this.store.directory.deleteNamespace(name);
     if (outcome === 'not_found') throw new GatehouseError('not_found', { message: `no namespace ${name}` });
     if (outcome === 'in_use') throw new GatehouseError('conflict', { message: `namespace ${name} still holds credentials` });
-    await this.audit.record(meta, { accountId: null, level: 'info', module: actor?.module ?? MODULE, message: `Namespace ${name} deleted${byWhom(actor)}` });
+    await this.audit.record(meta, { accountId: null, level: 'info', module: actor?.module ?? MODULE, message: `Namespace ${name} deleted${by(actor)}` });
   }
 
   /** Adds an account (by username or email) to an organization with a role, or changes its role. */

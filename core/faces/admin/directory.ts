@@ -25,14 +25,12 @@ export class AdminDirectory {
   }
 
   async createOrganization(input: { name: string; externalId?: string | null | undefined }, operator: Operator): Promise<Organization> {
-    const organization = await this.kernel.directory.createOrganization(input.name, operator.meta, { externalId: input.externalId ?? null }, adminContext(operator));
-    return organization;
+    return this.kernel.directory.createOrganization(input.name, operator.meta, { externalId: input.externalId ?? null }, adminContext(operator));
   }
 
   async updateOrganization(id: string, changes: { name?: string | undefined; externalId?: string | null | undefined }, operator: Operator): Promise<Organization> {
     const organization = await this.find(id);
-    const updated = await this.kernel.directory.updateOrganization(organization, { ...(changes.name !== undefined ? { name: changes.name } : {}), ...(changes.externalId !== undefined ? { externalId: changes.externalId } : {}) }, operator.meta, adminContext(operator));
-    return updated;
+    return this.kernel.directory.updateOrganization(organization, { ...(changes.name !== undefined ? { name: changes.name } : {}), ...(changes.externalId !== undefined ? { externalId: changes.externalId } : {}) }, operator.meta, adminContext(operator));
   }
 
   async deleteOrganization(id: string, operator: Operator): Promise<void> {
@@ -81,4 +79,3 @@ export class AdminDirectory {
     return organization;
   }
 }
-
