@@ -7,9 +7,9 @@ import { asGatehouseError, GatehouseError } from '../core/errors.js';
 import type { Config } from '../core/config.js';
 import type { Kernel } from '../core/kernel/index.js';
 import { faces as FACE_TABLE, type FaceName } from '../generated/faces.gen.js';
-import { bindFaces, bindSecurityFirst, boundOperations } from './bind.js';
+import { bindFaces, bindSecurityFirst, boundOperations, operationTable, type Bound } from './bind.js';
 import { LeanLane } from './lean-lane.js';
-import { RouteTable } from './route-table.js';
+import type { RouteTable } from './route-table.js';
 import { contractFor } from './contract.js';
 import { DOCS_PATHS, mountDocs } from './docs.js';
 import { faceOfPath } from './errors/face-of-path.js';
@@ -75,7 +75,9 @@ export function buildApp(options: AppOptions): BuiltApp {
   mountDocs(app, options.faces.map((f) => f.module));
 
   const bindOptions = { kernel, cookiePolicy, clientCertHeader: config.server.clientCertHeader };
-  bindSecurityFirst(app, options.faces, bindOptions);
+  const operations = boundOperations(options.faces);
+  const table = operationTable(operations);
+  bindSecurityFirst(app, operations, bindOptions);
   const mountedPaths = new Set(options.faces.flatMap((f) => Object.values(f.module.routes).map((r) => r.path)));
   app.use(
     OpenApiValidator.middleware({
@@ -92,14 +94,14 @@ export function buildApp(options: AppOptions): BuiltApp {
     }),
   );
   app.use(requireDeclaredBody, refuseInexactIntegers);
-  bindFaces(app, options.faces, bindOptions);
+  bindFaces(app, table, bindOptions);
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(new GatehouseError('not_found', { logDetail: `no route ${req.method} ${req.path}` })));
   const renderers = new Map(options.faces.map((f) => [f.module.face, f.module.renderError]));
-  const fail = errorHandler(logger, operationMatcher(options.faces), renderers, options.observability);
+  const fail = errorHandler(logger, operationMatcher(table), renderers, options.observability);
   app.use(fail);
   const prelude = [requestIdAndDefaults, ...(options.observability ? [options.observability.middleware] : []), cookies, plainCookies];
-  const lane = new LeanLane(app, boundOperations(options.faces), contractFor(mountedPaths), { prelude, facePreludes, fail, bind: bindOptions });
+  const lane = new LeanLane(app, table, operations, contractFor(mountedPaths), { prelude, facePreludes, fail, bind: bindOptions });
   return { app, lane };
 }
 
@@ -167,14 +169,12 @@ type OperationMatcher = (method: string, path: string) => { operationId: string;
  * that does not parse, a path that does not decode) is still answered in its operation's error
  * shape, e.g. RFC 6749 on the OAuth2 endpoints.
  */
-function operationMatcher(faces: readonly MountedFace[]): OperationMatcher {
-  const table = new RouteTable(
-    faces.flatMap(({ module }) =>
-      Object.entries(module.routes).map(([operationId, route]) => ({ method: route.method, expressPath: route.expressPath, value: { operationId, face: module.face } })),
-    ),
-  );
+function operationMatcher(table: RouteTable<Bound>): OperationMatcher {
   // Parameters stay undecoded: a path that does not decode still names its operation.
-  return (method, path) => table.match(method, path, false)?.value;
+  return (method, path) => {
+    const bound = table.match(method, path, false)?.value;
+    return bound && { operationId: bound.operationId, face: bound.face.module.face };
+  };
 }
 
 function requestIdAndDefaults(req: Request, res: Response, next: NextFunction): void {

@@ -88,20 +88,17 @@ export interface Bound {
   handler: AnyHandler;
 }
 
-function routeTable(faces: readonly MountedFace[], include: (face: MountedFace, route: RouteInfo) => boolean): RouteTable<Bound> {
-  return new RouteTable(
-    boundOperations(faces)
-      .filter((bound) => include(bound.face, bound.route))
-      .map((bound) => ({ method: bound.route.method, expressPath: bound.route.expressPath, value: bound })),
-  );
+/** The operations in the app's order, compiled into one route table (see RouteTable for how it matches). */
+export function operationTable(operations: readonly Bound[]): RouteTable<Bound> {
+  return new RouteTable(operations.map((bound) => ({ method: bound.route.method, expressPath: bound.route.expressPath, value: bound })));
 }
 
 /**
  * For faces that authenticate first: one step, ahead of the contract validator, that checks the
  * caller of a protected operation; the operation's binding then uses the result.
  */
-export function bindSecurityFirst(app: Express, faces: readonly MountedFace[], options: BindOptions): void {
-  const table = routeTable(faces, (face, route) => face.module.authenticateFirst === true && route.security.length > 0);
+export function bindSecurityFirst(app: Express, operations: readonly Bound[], options: BindOptions): void {
+  const table = operationTable(operations.filter(({ face, route }) => face.module.authenticateFirst === true && route.security.length > 0));
   app.use(async (req: Request, res: Response, next: NextFunction) => {
     try {
       const found = table.match(req.method, req.path);
@@ -123,9 +120,7 @@ export function bindSecurityFirst(app: Express, faces: readonly MountedFace[], o
  * Dispatches every operation of the mounted faces through one route table (one step, not one
  * Express route per operation; not a Router either: the validator's coercion needs the app).
  */
-export function bindFaces(app: Express, faces: readonly MountedFace[], options: BindOptions): void {
-  for (const face of faces) assertHandlersMatch(face.module);
-  const table = routeTable(faces, () => true);
+export function bindFaces(app: Express, table: RouteTable<Bound>, options: BindOptions): void {
   app.use((req: Request, res: Response, next: NextFunction) => {
     let found;
     try {
@@ -139,8 +134,12 @@ export function bindFaces(app: Express, faces: readonly MountedFace[], options: 
   });
 }
 
-/** The operations of the mounted faces, as the binder runs them (the lean lane runs some itself). */
+/**
+ * The operations of the mounted faces, each with its handler, in the app's order (the binder and
+ * the lean lane run them). Fails at start-up when a face's handlers and operations differ.
+ */
 export function boundOperations(faces: readonly MountedFace[]): Bound[] {
+  for (const face of faces) assertHandlersMatch(face.module);
   return faces.flatMap((face) => Object.entries(face.module.routes).map(([operationId, route]) => ({ face, operationId, route, handler: (face.module.handlers as Record<string, AnyHandler>)[operationId]! })));
 }
 

@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { ErrorRequestHandler, Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { runOperation, type BindOptions, type Bound } from './bind.js';
 import { laneChecks, type Contract, type ParameterCheck } from './lean-lane-contract.js';
-import { RouteTable } from './route-table.js';
+import type { RouteTable } from './route-table.js';
 
 interface LaneOperation {
   bound: Bound;
@@ -39,32 +39,30 @@ export interface LeanLaneParts {
  * which answers it as it always did.
  */
 export class LeanLane {
-  /** every GET operation, in the app's order (so a request reaches the operation it would there), with what the lane may take */
-  readonly #table: RouteTable<LaneOperation | undefined>;
-  readonly #served: string[] = [];
+  /** what the lane may take, per operation of the app's route table */
+  readonly #taken = new Map<Bound, LaneOperation>();
   /** requests the lane answered (tests read it, to know the lane was taken) */
   taken = 0;
 
   constructor(
     private readonly app: Express,
+    /** the app's own route table, so a request reaches the operation it would reach there */
+    private readonly table: RouteTable<Bound>,
     operations: readonly Bound[],
     contract: Contract,
     private readonly parts: LeanLaneParts,
   ) {
-    const entries = operations
-      .filter((bound) => bound.route.method === 'get')
-      .map((bound) => {
-        const checks = laneChecks(contract, bound);
-        const face = parts.facePreludes.get(bound.face.module.face);
-        if (checks) this.#served.push(bound.operationId);
-        return { method: 'get', expressPath: bound.route.expressPath, value: checks && { bound, checks, steps: face ? [...parts.prelude, face] : parts.prelude } };
-      });
-    this.#table = new RouteTable(entries);
+    for (const bound of operations) {
+      const checks = laneChecks(contract, bound);
+      if (!checks) continue;
+      const face = parts.facePreludes.get(bound.face.module.face);
+      this.#taken.set(bound, { bound, checks, steps: face ? [...parts.prelude, face] : parts.prelude });
+    }
   }
 
   /** The operation ids the lane serves. */
   get served(): string[] {
-    return [...this.#served];
+    return [...this.#taken.keys()].map((bound) => bound.operationId);
   }
 
   readonly listener: RequestListener = (req, res) => {
@@ -77,8 +75,8 @@ export class LeanLane {
   /** The operation the lane answers `GET url` for, and its parameters, or undefined for the app. */
   #take(url: string): { operation: LaneOperation; params: Record<string, string> } | undefined {
     if (url.includes('?')) return undefined;
-    const found = this.#table.match('GET', url, false);
-    const operation = found?.value;
+    const found = this.table.match('GET', url, false);
+    const operation = found && this.#taken.get(found.value);
     if (!operation) return undefined;
     const { params } = found;
     // Exactly the contract's spelling: no trailing slash, no other case (Express accepts both).
