@@ -285,7 +285,6 @@ export interface UpstreamLinkRepository {
 
 /** The API credentials that authenticate callers (the credentials face issues them; every face accepts them). */
 export interface ApiKeyRepository {
-  findByHash(tokenHash: string): Promise<ApiKeyRecord | undefined>;
   /** the credential with its account (joined): what every API-token and certificate call reads */
   findByHashWithAccount(tokenHash: string): Promise<{ credential: ApiKeyRecord; account: Account } | undefined>;
   /** the service credential whose service account this is, if any */
