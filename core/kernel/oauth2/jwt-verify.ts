@@ -26,7 +26,7 @@ export function verifyOwnEdDsaJwt(token: string, key: KeyObject, issuer: string,
 }
 
 /** Per key, the tokens whose signature it verified: most recently verified last, at most this many. */
-const verifiedByKey = new WeakMap<KeyObject, Map<string, true>>();
+const verifiedByKey = new WeakMap<KeyObject, Set<string>>();
 const REMEMBERED_PER_KEY = 1024;
 
 /**
@@ -40,9 +40,9 @@ function signatureHolds(token: string, header: string, payload: string, signatur
   let remembered = verifiedByKey.get(key);
   if (remembered?.has(token)) return true;
   if (!verify(null, Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url'))) return false;
-  if (!remembered) verifiedByKey.set(key, (remembered = new Map()));
-  remembered.set(token, true);
-  if (remembered.size > REMEMBERED_PER_KEY) remembered.delete(remembered.keys().next().value!);
+  if (!remembered) verifiedByKey.set(key, (remembered = new Set()));
+  remembered.add(token);
+  if (remembered.size > REMEMBERED_PER_KEY) remembered.delete(remembered.values().next().value!);
   return true;
 }
 
