@@ -1,16 +1,20 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Clock } from '../core/clock.js';
 import type { Mailer } from '../core/kernel/mail.js';
 import type { MailMessage } from '../core/kernel/model.js';
 import type { KernelStore } from '../core/kernel/ports.js';
 import type { Logger } from './log.js';
 
-/** SMTP through nodemailer (STARTTLS where the server offers it). */
+/**
+ * SMTP through nodemailer (STARTTLS where the server offers it), loaded with the first message
+ * (~15 MB resident once loaded; many installations send mail rarely).
+ */
 export function smtpMailer(url: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(url);
+  let transport: Promise<Transporter> | undefined;
   return {
     async send(message: MailMessage) {
-      await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text });
+      transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(url));
+      await (await transport).sendMail({ from, to: message.to, subject: message.subject, text: message.text });
     },
   };
 }

@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import { createConnection } from 'mysql2/promise';
 import { describeConnectionProblem } from './diagnose.js';
 import { addressOf, targetOf, type DatabaseTarget } from './target.js';
 
@@ -38,6 +37,8 @@ export function backoffMs(attempt: number): number {
  */
 async function probe(db: Knex, target: DatabaseTarget, connectTimeoutMs: number): Promise<void> {
   if (target.kind === 'sqlite') return void (await db.raw('select 1'));
+  // Loaded here, not at the top: on SQLite, mysql2 (~17 MB resident) is never needed.
+  const { createConnection } = await import('mysql2/promise');
   const connection = await createConnection({ ...(target.connection as object), connectTimeout: connectTimeoutMs });
   try {
     await connection.query('select 1');

@@ -1,18 +1,25 @@
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { dump } from 'js-yaml';
-import forge from 'node-forge';
+import type * as Forge from 'node-forge';
 import type { Clock } from '../../clock.js';
 import type { SecretBox } from '../../crypto.js';
 import type { CredentialRepository } from './ports.js';
 
 const SEAL_CONTEXT = 'credential-ca:key';
+
+/**
+ * node-forge costs ~12 MB of resident memory once loaded, and most installations never issue a
+ * certificate: it is loaded by the first `load()`, which every use of the CA awaits first (an
+ * IssuedCertificate only exists after one).
+ */
+let forge: typeof Forge;
 const CA_YEARS = 10;
 
 /** A client certificate just issued, with its private key: handed out once, never stored. */
 export interface IssuedCertificate {
-  certificate: forge.pki.Certificate;
-  privateKey: forge.pki.rsa.PrivateKey;
-  caCertificate: forge.pki.Certificate;
+  certificate: Forge.pki.Certificate;
+  privateKey: Forge.pki.rsa.PrivateKey;
+  caCertificate: Forge.pki.Certificate;
   /** serial number, hex (at most 32 characters) */
   serial: string;
   /** SHA-256 (hex) of the DER: what the database keeps to recognise the certificate */
@@ -21,10 +28,10 @@ export interface IssuedCertificate {
   sha1: string;
 }
 
-function rsaKeyPair(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey } {
+function rsaKeyPair(): { privateKey: Forge.pki.rsa.PrivateKey; publicKey: Forge.pki.rsa.PublicKey } {
   // Node's native generator (OpenSSL, milliseconds) instead of forge's pure-JS one (seconds).
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-  const key = forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey;
+  const key = forge.pki.privateKeyFromPem(privateKey) as Forge.pki.rsa.PrivateKey;
   return { privateKey: key, publicKey: forge.pki.setRsaPublicKey(key.n, key.e) };
 }
 
@@ -35,7 +42,7 @@ function randomSerial(): string {
   return bytes.toString('hex');
 }
 
-function derOf(certificate: forge.pki.Certificate): Buffer {
+function derOf(certificate: Forge.pki.Certificate): Buffer {
   return Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(certificate)).getBytes(), 'binary');
 }
 
@@ -48,7 +55,7 @@ function derOf(certificate: forge.pki.Certificate): Buffer {
 const NOT_BEFORE_SKEW_MS = 5 * 60 * 1000;
 
 export class CertificateAuthority {
-  #loaded: { certificate: forge.pki.Certificate; privateKey: forge.pki.rsa.PrivateKey } | undefined;
+  #loaded: { certificate: Forge.pki.Certificate; privateKey: Forge.pki.rsa.PrivateKey } | undefined;
 
   constructor(
     private readonly repo: CredentialRepository,
@@ -58,7 +65,8 @@ export class CertificateAuthority {
   ) {}
 
   async certificatePem(): Promise<string> {
-    return forge.pki.certificateToPem((await this.load()).certificate);
+    const { certificate } = await this.load(); // first: it loads forge
+    return forge.pki.certificateToPem(certificate);
   }
 
   async issue(subject: { commonName: string; namespace: string; notAfter: Date }): Promise<IssuedCertificate> {
@@ -118,8 +126,9 @@ export class CertificateAuthority {
     return Buffer.from(dump(document), 'utf8').toString('base64');
   }
 
-  private async load(): Promise<{ certificate: forge.pki.Certificate; privateKey: forge.pki.rsa.PrivateKey }> {
+  private async load(): Promise<{ certificate: Forge.pki.Certificate; privateKey: Forge.pki.rsa.PrivateKey }> {
     if (this.#loaded) return this.#loaded;
+    forge ??= (await import('node-forge')).default;
     let record = await this.repo.getCa();
     if (!record) {
       await this.repo.insertCaIfAbsent(this.generate(), this.clock.now());
@@ -128,7 +137,7 @@ export class CertificateAuthority {
     }
     this.#loaded = {
       certificate: forge.pki.certificateFromPem(record.certificatePem),
-      privateKey: forge.pki.privateKeyFromPem(this.box.open(record.privateKeySealed, SEAL_CONTEXT)) as forge.pki.rsa.PrivateKey,
+      privateKey: forge.pki.privateKeyFromPem(this.box.open(record.privateKeySealed, SEAL_CONTEXT)) as Forge.pki.rsa.PrivateKey,
     };
     return this.#loaded;
   }
@@ -158,6 +167,6 @@ export class CertificateAuthority {
  * A subject attribute as UTF8String (RFC 5280 §4.1.2.6). forge's default, PrintableString, cannot
  * hold `@` or `_`: Go's crypto/x509 (Caddy, Kubernetes, Traefik) refuses such a certificate.
  */
-function utf8(name: string, value: string): forge.pki.CertificateField {
-  return { name, value: forge.util.encodeUtf8(value), valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class };
+function utf8(name: string, value: string): Forge.pki.CertificateField {
+  return { name, value: forge.util.encodeUtf8(value), valueTagClass: forge.asn1.Type.UTF8 as unknown as Forge.asn1.Class };
 }

@@ -1,4 +1,4 @@
-import * as oidc from 'openid-client';
+import type * as OpenIdClient from 'openid-client';
 import type { RequestMeta } from '../../kernel/audit.js';
 import { addSeconds } from '../../clock.js';
 import { resolveContinueUrl } from '../../kernel/continue-url.js';
@@ -13,6 +13,9 @@ import type { WebSessionService } from './web-sessions.js';
 const FLOW_SECONDS = 600;
 const DISCOVERY_CACHE_MS = 5 * 60_000;
 const VERIFIER_CONTEXT = 'oidc-flow:code-verifier';
+
+/** openid-client, loaded by the first `discover()` (every use of it follows one): most installations never configure an upstream provider. */
+let oidc: typeof OpenIdClient;
 
 export interface OidcLoginSettings {
   publicUrl: string;
@@ -39,7 +42,7 @@ const rejected = (why: string, cause?: unknown) => new GatehouseError('invalid_c
  * party); the flow lives in the database, so the callback may land on any instance.
  */
 export class OidcLoginService {
-  #discovered: { key: string; at: number; config: oidc.Configuration } | undefined;
+  #discovered: { key: string; at: number; config: OpenIdClient.Configuration } | undefined;
 
   constructor(
     private readonly kernel: Kernel,
@@ -113,7 +116,7 @@ export class OidcLoginService {
     const config = await this.discover(provider);
     const callback = new URL(this.redirectUri);
     for (const [name, value] of Object.entries({ code: params.code, state: params.state, iss: params.iss })) if (value) callback.searchParams.set(name, value);
-    let claims: oidc.IDToken | undefined;
+    let claims: OpenIdClient.IDToken | undefined;
     let accessToken: string | undefined;
     try {
       const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: params.state, expectedNonce: nonce, idTokenExpected: true });
@@ -145,7 +148,7 @@ export class OidcLoginService {
    * call such a login had no email (no link to an existing account) and the subject as its name.
    * Skipped when the ID token already carries them, or the issuer has no userinfo endpoint.
    */
-  private async userInfo(config: oidc.Configuration, accessToken: string | undefined, claims: oidc.IDToken): Promise<Record<string, unknown>> {
+  private async userInfo(config: OpenIdClient.Configuration, accessToken: string | undefined, claims: OpenIdClient.IDToken): Promise<Record<string, unknown>> {
     const complete = ['email', 'email_verified', 'preferred_username', 'name'].every((name) => claims[name] !== undefined);
     if (complete || !accessToken || !config.serverMetadata().userinfo_endpoint) return {};
     try {
@@ -157,7 +160,8 @@ export class OidcLoginService {
   }
 
   /** Discovery, cached five minutes per provider configuration; the JWKS URL may be overridden. */
-  private async discover(provider: ActiveProvider): Promise<oidc.Configuration> {
+  private async discover(provider: ActiveProvider): Promise<OpenIdClient.Configuration> {
+    oidc ??= await import('openid-client');
     // Everything the Configuration is built from: a new jwks_url or client secret must not be
     // served from the cache just because the upsert landed in the same millisecond (or the
     // clock, as in tests, did not move).
@@ -165,7 +169,7 @@ export class OidcLoginService {
     if (this.#discovered?.key === key && Date.now() - this.#discovered.at < DISCOVERY_CACHE_MS) return this.#discovered.config;
     const auth = provider.clientSecret ? oidc.ClientSecretBasic(provider.clientSecret) : oidc.None();
     const insecure = new URL(provider.issuerUrl).protocol === 'http:';
-    let config: oidc.Configuration;
+    let config: OpenIdClient.Configuration;
     try {
       config = await oidc.discovery(new URL(provider.issuerUrl), provider.clientId, undefined, auth, insecure ? { execute: [oidc.allowInsecureRequests] } : undefined);
       if (provider.jwksUrl) {
