@@ -66,7 +66,7 @@ export class GuessBudget {
       const outcome = await this.repo.reserve(bucket, limit, now, floor);
       if (!outcome.reserved) {
         // All or nothing: a guess refused by the address budget does not spend the account's.
-        await Promise.all(taken.map((b) => this.repo.refund(b)));
+        await this.repo.refund(taken);
         const retryAfterSeconds = Math.max(1, Math.ceil((outcome.windowStartedAt.getTime() + windowMs - now.getTime()) / 1000));
         return { retryAfterSeconds, detail: `${bucket}: ${limit} guesses in window` };
       }
@@ -108,7 +108,7 @@ export class GuessBudget {
     const at = () => this.clock.now();
     return {
       succeeded: async () => {
-        await Promise.all(buckets.map((b) => this.repo.refund(b)));
+        await this.repo.refund(buckets);
       },
       failed: async (reason) => {
         await this.attempts.record({ scope: 'user', key, success: false, reason, at: at() });

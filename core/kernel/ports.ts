@@ -145,8 +145,8 @@ export interface GuessBudgetRepository {
    * checked. Refused: when the spent window started.
    */
   reserve(bucket: string, limit: number, now: Date, windowFloor: Date): Promise<GuessReservation>;
-  /** gives one guess back (a success is no guess against the secret) */
-  refund(bucket: string): Promise<void>;
+  /** gives one guess back to each bucket, in one step (a success is no guess against the secret) */
+  refund(buckets: readonly string[]): Promise<void>;
   /** forgets the bucket's window (an operator's release, a proven mailbox) */
   clear(bucket: string): Promise<void>;
   /** guesses used in the bucket's window (operators, tests) */

@@ -9,13 +9,17 @@ import { toDate } from '../values.js';
  * `limit - used` get an affected row and the rest get none.
  */
 export class KnexGuessBudgetRepository implements GuessBudgetRepository {
-  // Every login, client authentication and secret check runs these two: prepared statements.
+  // Every login, client authentication and secret check runs these: prepared statements. A
+  // reservation spends from one or two buckets (the subject's, the address's), and a success
+  // gives both back in one statement.
   readonly #take: PreparedWrite<[string, Date, number]>;
-  readonly #refund: PreparedWrite<[string]>;
+  readonly #refundOne: PreparedWrite<[string]>;
+  readonly #refundTwo: PreparedWrite<[string, string]>;
 
   constructor(private readonly db: Knex) {
     this.#take = new PreparedWrite(db, (q, bucket, floor, limit) => q('guess_budgets').where('bucket', bucket).andWhere('window_started_at', '>', floor).andWhere('used', '<', limit).increment('used', 1));
-    this.#refund = new PreparedWrite(db, (q, bucket) => q('guess_budgets').where('bucket', bucket).andWhere('used', '>', 0).decrement('used', 1));
+    this.#refundOne = new PreparedWrite(db, (q, bucket) => q('guess_budgets').where('bucket', bucket).andWhere('used', '>', 0).decrement('used', 1));
+    this.#refundTwo = new PreparedWrite(db, (q, a, b) => q('guess_budgets').whereIn('bucket', [a, b]).andWhere('used', '>', 0).decrement('used', 1));
   }
 
   async reserve(bucket: string, limit: number, now: Date, windowFloor: Date): Promise<GuessReservation> {
@@ -34,8 +38,14 @@ export class KnexGuessBudgetRepository implements GuessBudgetRepository {
     return { reserved: false, windowStartedAt: row ? toDate(row.window_started_at) : now };
   }
 
-  async refund(bucket: string): Promise<void> {
-    await this.#refund.run(bucket);
+  async refund(buckets: readonly string[]): Promise<void> {
+    const [first, second, ...more] = buckets;
+    if (first === undefined) return;
+    if (second === undefined) return void (await this.#refundOne.run(first));
+    // Two distinct rows in one statement (one bucket named twice would be given back once).
+    if (first !== second) await this.#refundTwo.run(first, second);
+    else await this.#refundOne.run(first);
+    if (more.length) await this.refund(more);
   }
 
   async clear(bucket: string): Promise<void> {

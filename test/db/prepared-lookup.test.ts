@@ -45,8 +45,16 @@ describe.each(DATABASES)('prepared hot-path lookups on %s', (kind) => {
     const later = new Date(now.getTime() + 61_000);
     expect((await store.guessBudgets.reserve(bucket, 3, later, now)).reserved).toBe(true);
     expect(await store.guessBudgets.used(bucket)).toBe(1);
-    for (let i = 0; i < 3; i++) await store.guessBudgets.refund(bucket);
+    for (let i = 0; i < 3; i++) await store.guessBudgets.refund([bucket]);
     expect(await store.guessBudgets.used(bucket)).toBe(0);
+    // Two buckets (a subject's and an address's) are given back in one statement, each once, and
+    // never below zero.
+    const address = `prepared-address:${kind}`;
+    for (const b of [bucket, address, address]) await store.guessBudgets.reserve(b, 3, later, now);
+    await store.guessBudgets.refund([bucket, address]);
+    expect([await store.guessBudgets.used(bucket), await store.guessBudgets.used(address)]).toEqual([0, 1]);
+    await store.guessBudgets.refund([bucket, address]);
+    expect([await store.guessBudgets.used(bucket), await store.guessBudgets.used(address)]).toEqual([0, 0]);
     // Inside a transaction the builder runs, on the transaction's connection.
     await store.transaction((tx) => tx.guessBudgets.reserve(bucket, 3, later, now));
     expect(await store.guessBudgets.used(bucket)).toBe(1);
