@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,9 +29,17 @@ export async function startHelper(name: string, script: string, root: string, en
   return ready(name, child, `http://127.0.0.1:${port}`, script === 'oidc-peer.ts' ? '/.well-known/openid-configuration' : '/');
 }
 
-/** The command line `npm start` runs, so the bench starts Gatehouse exactly as production does. */
+let prepared = false;
+
+/**
+ * The command line `npm start` runs, so the bench starts Gatehouse exactly as production does;
+ * what `prestart` does (building the bundle) is done once, before the first start.
+ */
 function startCommand(root: string): string[] {
-  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
+  const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  if (scripts.prestart && !prepared) execFileSync('npm', ['run', '--silent', 'prestart'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  prepared = true;
+  const start = scripts.start ?? '';
   // `exec` only makes the shell npm runs hand its process over to node (signals reach node).
   const [command, ...args] = start.trim().replace(/^exec\s+/, '').split(/\s+/);
   if (command !== 'node') throw new Error(`the bench runs "npm start" as a node command line; package.json has "${start}"`);

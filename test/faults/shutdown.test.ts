@@ -72,8 +72,8 @@ describe('SIGTERM to npm start', { timeout: 120_000 }, () => {
     const npm = gh.child.pid!;
     const children = childrenOf(npm);
     expect(children).toHaveLength(1);
-    // exec: npm's child is node running server/main.ts, not a shell waiting for it.
-    expect(readFileSync(`/proc/${children[0]}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining(['server/main.ts']));
+    // exec: npm's child is node running the bundle, not a shell waiting for it.
+    expect(readFileSync(`/proc/${children[0]}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining(['dist/gatehouse.mjs']));
     expect(readFileSync(`/proc/${children[0]}/comm`, 'utf8').trim()).toBe('node');
 
     gh.child.kill('SIGTERM');

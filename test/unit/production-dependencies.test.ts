@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/paths.js';
 
 /** What `npm start` and the operator commands load; a production install has only `dependencies`. */
-const RUNTIME = ['core', 'db', 'handlers', 'server', 'generated', 'scripts/migrate.ts', 'scripts/keys-rotate.ts', 'scripts/bootstrap-token.ts', 'scripts/gatehouse.ts', 'scripts/cli', 'scripts/budgets-release.ts', 'scripts/lib/admin-cli.ts'];
+const RUNTIME = ['core', 'db', 'handlers', 'server', 'generated', 'scripts/build.ts', 'scripts/migrate.ts', 'scripts/keys-rotate.ts', 'scripts/bootstrap-token.ts', 'scripts/gatehouse.ts', 'scripts/cli', 'scripts/budgets-release.ts', 'scripts/lib/admin-cli.ts'];
 
 function sources(path: string): string[] {
   const full = join(repoRoot, path);
@@ -29,7 +29,8 @@ describe('a production install (npm ci --omit=dev)', () => {
     const missing: string[] = [];
     for (const file of RUNTIME.flatMap(sources)) {
       const text = readFileSync(file, 'utf8');
-      for (const [, specifier] of text.matchAll(/^\s*(?:import|export)(?!\s+type\b)[^'"]*?\sfrom\s+'([^'.][^']*)'/gm)) {
+      const imports = [...text.matchAll(/^\s*(?:import|export)(?!\s+type\b)[^'"]*?\sfrom\s+'([^'.][^']*)'/gm), ...text.matchAll(/\bimport\(\s*'([^'.][^']*)'\s*\)/g)];
+      for (const [, specifier] of imports) {
         const name = packageOf(specifier!);
         if (!name.startsWith('node:') && !builtins.has(name) && !(name in pkg.dependencies)) missing.push(`${relative(repoRoot, file)}: ${name}`);
       }
@@ -37,8 +38,12 @@ describe('a production install (npm ci --omit=dev)', () => {
     expect(missing).toEqual([]);
   });
 
-  it('starts node itself with a loader that is a production dependency', () => {
-    for (const script of ['start', 'migrate', 'migrate:status']) expect(pkg.scripts[script]).toMatch(/^exec node --import tsx /);
+  it('builds the bundle npm start runs, and runs the operator commands, with production dependencies', () => {
+    expect(pkg.scripts.prestart).toBe('npm run -s build');
+    expect(pkg.scripts.build).toBe('node --import tsx scripts/build.ts');
+    expect(pkg.scripts.start).toMatch(/^exec node (--[\w-]+=\w+ )*dist\/gatehouse\.mjs$/);
+    for (const script of ['migrate', 'migrate:status']) expect(pkg.scripts[script]).toMatch(/^exec node --import tsx /);
     expect(pkg.dependencies).toHaveProperty('tsx');
+    expect(pkg.dependencies).toHaveProperty('esbuild');
   });
 });
