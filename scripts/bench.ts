@@ -10,6 +10,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setUpGatehouse } from './bench/gatehouse-setup.js';
+import { fillSessions } from './bench/sessions.js';
 import { hashPoolSize, measureHashMs } from './bench/hash-time.js';
 import { LoadGenerator } from './bench/loadgen.js';
 import { createPrivateDatabase, redactUrl } from './bench/mariadb.js';
@@ -18,7 +19,7 @@ import { parseOptions, USAGE, type BenchOptions } from './bench/options.js';
 import { Child } from './bench/processes.js';
 import { markdown, summarize, type ProcessReport, type RunInfo } from './bench/report.js';
 import { gatehouseEnv, startGatehouse, startHelper, type ServerUnderTest } from './bench/servers.js';
-import { selectTargets, type Fixtures, type ServerKey, type Target } from './bench/targets.js';
+import { selectTargets, type Database, type Fixtures, type ServerKey, type Target } from './bench/targets.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -59,13 +60,14 @@ async function startServers(targets: Target[], options: BenchOptions, fixtures: 
     const peer = (fixtures.peer = { clientId: 'bench-peer', clientSecret: randomBytes(24).toString('base64url') });
     start('oidc', () => startHelper('oidc-provider', 'oidc-peer.ts', ROOT, { PEER_CLIENT_ID: peer.clientId, PEER_CLIENT_SECRET: peer.clientSecret }));
   }
+  const stores: Partial<Record<Database, { sqlitePath: string } | { url: string }>> = {};
   if (sqliteDir) {
-    const sqlitePath = join(sqliteDir, 'gatehouse.sqlite');
-    start('sqlite', () => startGatehouse('Gatehouse · SQLite', ROOT, (port) => gatehouseEnv(port, { sqlitePath }, options.bcryptCost)));
+    const store = (stores.sqlite = { sqlitePath: join(sqliteDir, 'gatehouse.sqlite') });
+    start('sqlite', () => startGatehouse('Gatehouse · SQLite', ROOT, (port) => gatehouseEnv(port, store, options.bcryptCost)));
   }
   if (mariadb) {
-    const { url } = mariadb;
-    start('mariadb', () => startGatehouse('Gatehouse · MariaDB', ROOT, (port) => gatehouseEnv(port, { url }, options.bcryptCost)));
+    const store = (stores.mariadb = { url: mariadb.url });
+    start('mariadb', () => startGatehouse('Gatehouse · MariaDB', ROOT, (port) => gatehouseEnv(port, store, options.bcryptCost)));
   }
   const results = await Promise.allSettled(starting);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -74,7 +76,9 @@ async function startServers(targets: Target[], options: BenchOptions, fixtures: 
     const server = servers.get(db);
     // Storm accounts only where a storm runs: each costs a bcrypt hash at set-up.
     const storms = targets.some((t) => t.server === db && t.storm);
-    if (server) fixtures.gatehouse[db] = await setUpGatehouse(server.origin, storms ? options.stormConnections : 0);
+    if (!server) continue;
+    const fixture = (fixtures.gatehouse[db] = await setUpGatehouse(server.origin, storms ? options.stormConnections : 0));
+    if (options.sessions) await fillSessions(stores[db]!, fixture.login.username, options.sessions, (line) => log(`${server.name}: ${line}`));
   }
   return servers;
 }

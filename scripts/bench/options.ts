@@ -20,6 +20,8 @@ export interface BenchOptions {
   hashPool: number | undefined;
   /** the MariaDB server that gets a private, dropped-at-the-end database */
   mysqlUrl: string;
+  /** rows the sessions table holds during the load (undefined: only the bench's own) */
+  sessions: number | undefined;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -33,6 +35,8 @@ export const USAGE = `npm run bench -- [options]
   --json                print the results as JSON instead of the Markdown tables
   --bcrypt-cost <n>     GATEHOUSE_BCRYPT_COST of the servers (default 10, the product's default)
   --hash-pool <n>       GATEHOUSE_HASHING_CONCURRENCY of the servers (default: the cores − 1, at least 1)
+  --sessions <n>        fill the sessions table to n rows before the load (e.g. 1000 and 1000000, to
+                        see that a session check costs the same)
   --mysql-url <url>     MariaDB/MySQL server for the MariaDB targets (default $GATEHOUSE_BENCH_MYSQL_URL,
                         $GATEHOUSE_TEST_MYSQL_URL or mysql://root@127.0.0.1:3306)`;
 
@@ -60,6 +64,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       'bcrypt-cost': { type: 'string' },
       'hash-pool': { type: 'string' },
       'mysql-url': { type: 'string' },
+      sessions: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -79,6 +84,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     quick,
     bcryptCost,
     hashPool: values['hash-pool'] === undefined ? undefined : positive('hash-pool', values['hash-pool'], 1),
+    sessions: values.sessions === undefined ? undefined : positive('sessions', values.sessions, 1),
     mysqlUrl: values['mysql-url'] ?? env.GATEHOUSE_BENCH_MYSQL_URL ?? env.GATEHOUSE_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306',
   };
 }

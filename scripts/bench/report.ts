@@ -141,7 +141,7 @@ export function markdown(info: RunInfo, reports: TargetReport[], processes: Proc
   const m = info.machine;
   const header = [
     `Gatehouse bench, ${info.started}: ${m.cores} × ${m.model}, Node ${m.node}, load average ${fix(m.loadBefore)} before and ${fix(m.loadAfter)} after the run.`,
-    `${o.rounds} interleaved round(s) × ${o.duration} s per target after ${o.warmup} s of warm-up, ${o.connections} connections${reports.some((r) => r.id.includes('-storm:')) ? `; storms: ${o.stormConnections} concurrent wrong-password logins` : ''}.`,
+    `${o.rounds} interleaved round(s) × ${o.duration} s per target after ${o.warmup} s of warm-up, ${o.connections} connections${o.sessions ? `, ${o.sessions} sessions in the table` : ''}${reports.some((r) => r.id.includes('-storm:')) ? `; storms: ${o.stormConnections} concurrent wrong-password logins` : ''}.`,
     `bcrypt cost ${info.hash.cost}: ${info.hash.ms === undefined ? 'not measured' : `${fix(info.hash.ms, 0)} ms a hash`}; hashing pool ${info.hash.pool}. Ratios are to bare Express in the same round: median (min–max over rounds).`,
   ].join('\n');
   const targets = table(
