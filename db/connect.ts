@@ -67,6 +67,12 @@ export function openDatabase(options: DatabaseOptions): Knex {
       afterCreate: (conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) => {
         conn.pragma('foreign_keys = ON');
         conn.pragma('journal_mode = WAL');
+        // Every commit waits for the disk. better-sqlite3 opens a file that is already in WAL
+        // mode at NORMAL (SQLITE_DEFAULT_WAL_SYNCHRONOUS=1), which is every connection but the
+        // one that first switched the file to WAL: a power cut could undo the last commits (a
+        // logout, a used one-time code). Counters that may be lost that way say so per statement
+        // (db/prepared.ts).
+        conn.pragma('synchronous = FULL');
         conn.pragma('busy_timeout = 5000');
         done(null, conn);
       },

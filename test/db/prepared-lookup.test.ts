@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KernelStore } from '../../core/kernel/ports.js';
+import { openDatabase } from '../../db/connect.js';
+import { PreparedWrite } from '../../db/prepared.js';
 import { DATABASES, createMigratedStore, type TestDatabase } from '../support/databases.js';
 
 /**
@@ -58,5 +60,34 @@ describe.each(DATABASES)('prepared hot-path lookups on %s', (kind) => {
     // Inside a transaction the builder runs, on the transaction's connection.
     await store.transaction((tx) => tx.guessBudgets.reserve(bucket, 3, later, now));
     expect(await store.guessBudgets.used(bucket)).toBe(1);
+  });
+
+  it.runIf(kind === 'sqlite')('commits a counter without waiting for the disk, and leaves every other write synced (also when the counter write fails)', async () => {
+    const level = async () => {
+      const connection = (await database.db.client.acquireConnection()) as { pragma(s: string, o: { simple: true }): unknown };
+      try {
+        return connection.pragma('synchronous', { simple: true });
+      } finally {
+        await database.db.client.releaseConnection(connection);
+      }
+    };
+    expect(await level()).toBe(2); // FULL: every commit waits for the disk
+    // also when the file is already in WAL mode (better-sqlite3 would open it at NORMAL)
+    const reopened = openDatabase({ sqlitePath: database.sqlitePath, poolMax: 1, acquireTimeoutMs: 5000 });
+    try {
+      const connection = (await reopened.client.acquireConnection()) as { pragma(s: string, o: { simple: true }): unknown };
+      expect([connection.pragma('journal_mode', { simple: true }), connection.pragma('synchronous', { simple: true })]).toEqual(['wal', 2]);
+      await reopened.client.releaseConnection(connection);
+    } finally {
+      await reopened.destroy();
+    }
+    const at = new Date('2026-12-04T10:00:00.000Z');
+    expect((await store.guessBudgets.reserve('unsynced:sqlite', 3, at, new Date(at.getTime() - 60_000))).reserved).toBe(true);
+    expect(await store.guessBudgets.used('unsynced:sqlite')).toBe(1);
+    expect(await level()).toBe(2);
+    const breaks = new PreparedWrite(database.db, (q, bucket: string) => q('guess_budgets').where('bucket', bucket).update({ used: null }), { syncToDisk: false });
+    await expect(breaks.run('unsynced:sqlite')).rejects.toThrow(/NOT NULL/);
+    expect(await level()).toBe(2);
+    expect(await store.guessBudgets.used('unsynced:sqlite')).toBe(1);
   });
 });
