@@ -39,7 +39,34 @@ export async function fillSessions(database: { sqlitePath: string } | { url: str
       made += rows.length;
     }
     log(`sessions table: ${total} rows (${Math.max(0, total - present)} added in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    if ('url' in database) await settle(db, log);
   } finally {
     await db.destroy();
   }
+}
+
+const SETTLE_MS = 180_000;
+const QUIET_WRITES_PER_SECOND = 20;
+
+/**
+ * InnoDB writes a bulk insert's pages and purges its undo log in the background for minutes
+ * afterwards, on the cores and disk the load runs on: the measurement waits until the server's
+ * data-file writes fall below 20 a second over a 2-second sample (or three minutes pass, which the
+ * log says).
+ */
+async function settle(db: ReturnType<typeof openDatabase>, log: (line: string) => void): Promise<void> {
+  const started = Date.now();
+  const writes = async () => {
+    const [rows] = (await db.raw("show global status like 'Innodb_data_writes'")) as [{ Value: string }[]];
+    return Number(rows[0]?.Value ?? 0);
+  };
+  let rate = Infinity;
+  let before = await writes();
+  while (rate >= QUIET_WRITES_PER_SECOND && Date.now() - started < SETTLE_MS) {
+    await new Promise((r) => setTimeout(r, 2000));
+    const now = await writes();
+    rate = (now - before) / 2;
+    before = now;
+  }
+  log(`InnoDB settled after ${((Date.now() - started) / 1000).toFixed(0)} s (${rate.toFixed(0)} data-file writes a second)`);
 }
