@@ -67,7 +67,6 @@ const NEWEST_FIRST = [
 
 /** Every credential kind in one table (`api_credentials`); see the credentials migration. */
 export class KnexCredentialRepository implements CredentialRepository {
-  #byHash: PreparedLookup | undefined;
   #withAccountByHash: PreparedLookup | undefined;
   #serviceOf: PreparedLookup<number> | undefined;
 
@@ -96,13 +95,7 @@ export class KnexCredentialRepository implements CredentialRepository {
     });
   }
 
-  /** Every API-token and certificate call reads its credential here: a prepared statement. */
-  async findByHash(tokenHash: string): Promise<CredentialRecord | undefined> {
-    this.#byHash ??= new PreparedLookup(this.db, (db, hash) => db('api_credentials').where({ token_hash: hash }));
-    const row = (await this.#byHash.first(tokenHash)) as DbCredentialRow | undefined;
-    return row ? toRecord(row) : undefined;
-  }
-
+  /** Every API-token and certificate call reads its credential, with its account, here: a prepared statement. */
   async findByHashWithAccount(tokenHash: string): Promise<{ credential: CredentialRecord; account: Account } | undefined> {
     this.#withAccountByHash ??= new PreparedLookup(this.db, (db, hash) =>
       db('api_credentials as c').join('accounts as a', 'a.id', 'c.account_id').select('c.*', ...prefixedAccountColumns(db, 'a')).where({ 'c.token_hash': hash }),

@@ -3,6 +3,7 @@ import type { AdminContext } from '../../kernel/account-admin.js';
 import type { RequestMeta } from '../../kernel/audit.js';
 import type { Kernel } from '../../kernel/index.js';
 import type { Account } from '../../kernel/model.js';
+import { boundedPage } from '../../kernel/queries.js';
 
 export const ADMIN_MODULE = 'admin';
 
@@ -35,7 +36,8 @@ export interface PageRequest {
   limit?: number | undefined;
 }
 
-/** The page asked for, within bounds (a numeric query value can arrive as Infinity: `offset=1e309`). */
+/** The page asked for, within the kernel's bounds; the admin contract's default is 50, its least 1. */
 export function pageOf(request: PageRequest): { offset: number; limit: number } {
-  return { offset: Math.min(2_147_483_647, Math.max(0, Math.floor(request.offset ?? 0))), limit: Math.min(500, Math.max(1, Math.floor(request.limit ?? 50))) };
+  const { offset, limit } = boundedPage({ offset: request.offset, limit: Math.max(1, request.limit ?? 50) });
+  return { offset, limit };
 }

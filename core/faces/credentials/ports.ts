@@ -33,7 +33,6 @@ export interface CertificateAuthorityRecord {
 export interface CredentialRepository {
   /** throws GatehouseError('conflict') when the name is taken in the namespace and family */
   insert(credential: NewCredential): Promise<void>;
-  findByHash(tokenHash: string): Promise<CredentialRecord | undefined>;
   findByName(namespace: string, family: CredentialFamily, name: string): Promise<CredentialRecord | undefined>;
   /** the service credential whose service account this is, if any */
   findServiceCredentialOf(accountId: number): Promise<CredentialRecord | undefined>;
