@@ -61,8 +61,19 @@ describe.each(DATABASES)('prepared hot-path lookups on %s', (kind) => {
     await store.transaction((tx) => tx.guessBudgets.reserve(bucket, 3, later, now));
     expect(await store.guessBudgets.used(bucket)).toBe(1);
   });
+});
 
-  it.runIf(kind === 'sqlite')('commits a counter without waiting for the disk, and leaves every other write synced (also when the counter write fails)', async () => {
+/**
+ * SQLite's durability (db/connect.ts, db/prepared.ts): every commit waits for the disk, on every
+ * connection, except the counters' commits; MariaDB keeps its server's own setting.
+ */
+describe('SQLite commits', () => {
+  let database: TestDatabase;
+  let store: KernelStore;
+  beforeAll(async () => ({ database, store } = await createMigratedStore('sqlite')));
+  afterAll(async () => database?.drop());
+
+  it('commits a counter without waiting for the disk, and leaves every other write synced (also when the counter write fails)', async () => {
     const level = async () => {
       const connection = (await database.db.client.acquireConnection()) as { pragma(s: string, o: { simple: true }): unknown };
       try {
