@@ -8,6 +8,7 @@ import type { Config } from '../core/config.js';
 import type { Kernel } from '../core/kernel/index.js';
 import { faces as FACE_TABLE, type FaceName } from '../generated/faces.gen.js';
 import { bindFaces, bindSecurityFirst, boundOperations, operationTable, type Bound } from './bind.js';
+import { expressMessages, type ExpressMessages } from './express-messages.js';
 import { LeanLane } from './lean-lane.js';
 import type { RouteTable } from './route-table.js';
 import { contractFor } from './contract.js';
@@ -34,12 +35,15 @@ export interface BuiltApp {
   app: Express;
   /** what the listener serves: the lean lane, in front of the app */
   lane: LeanLane;
+  /** the classes the listener makes its requests and responses with (server/express-messages.ts) */
+  messages: ExpressMessages;
 }
 
 export function buildApp(options: AppOptions): BuiltApp {
   const { kernel, config, logger } = options;
   const cookiePolicy = { secure: config.cookies.secure, domain: config.cookies.domain };
   const app = express();
+  const messages = expressMessages(app);
   app.disable('x-powered-by');
   if (config.server.trustProxy) app.set('trust proxy', config.server.trustProxy);
 
@@ -102,7 +106,7 @@ export function buildApp(options: AppOptions): BuiltApp {
   app.use(fail);
   const prelude = [requestIdAndDefaults, ...(options.observability ? [options.observability.middleware] : []), cookies, plainCookies];
   const lane = new LeanLane(app, table, operations, contractFor(mountedPaths), { prelude, facePreludes, fail, bind: bindOptions });
-  return { app, lane };
+  return { app, lane, messages };
 }
 
 const basePathOf = (face: FaceName): string => FACE_TABLE.find((f) => f.name === face)!.basePath || '/';

@@ -105,8 +105,10 @@ export class LeanLane {
 
 /** What `app.handle` does to a request before its router sees it: Express's request and response. */
 function asExpress(app: Express, incoming: IncomingMessage, outgoing: ServerResponse, params: Record<string, string>): { req: Request; res: Response } {
-  const req = Object.setPrototypeOf(incoming, app.request) as Request;
-  const res = Object.setPrototypeOf(outgoing, app.response) as Response;
+  // The listener's own objects already are (server/express-messages.ts); others (a test's plain
+  // node server) get the prototypes the way Express gives them.
+  const req = (app.request.isPrototypeOf(incoming) ? incoming : Object.setPrototypeOf(incoming, app.request)) as Request;
+  const res = (app.response.isPrototypeOf(outgoing) ? outgoing : Object.setPrototypeOf(outgoing, app.response)) as Response;
   (req as { res: Response }).res = res;
   (res as { req: Request }).req = req;
   res.locals = Object.create(null) as Record<string, unknown>;

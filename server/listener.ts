@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { ConfigError, type Config } from '../core/config.js';
+import type { ExpressMessages } from './express-messages.js';
 
 /**
  * Plain HTTP behind a proxy (the usual deployment), or HTTPS when Gatehouse terminates TLS itself.
@@ -10,9 +11,9 @@ import { ConfigError, type Config } from '../core/config.js';
  * presented in the handshake logs in on the credentials face. The chain is not checked here: the
  * kernel accepts only a certificate whose exact DER it issued and still holds live.
  */
-export function createListener(config: Config['server'], handler: RequestListener): { server: Server; scheme: 'http' | 'https' } {
+export function createListener(config: Config['server'], handler: RequestListener, messages: ExpressMessages): { server: Server; scheme: 'http' | 'https' } {
   const { tlsCertFile, tlsKeyFile } = config;
-  if (!tlsCertFile && !tlsKeyFile) return { server: createServer(handler), scheme: 'http' };
+  if (!tlsCertFile && !tlsKeyFile) return { server: createServer({ ...messages }, handler), scheme: 'http' };
   if (!tlsCertFile || !tlsKeyFile) throw new ConfigError(['GATEHOUSE_TLS_CERT and GATEHOUSE_TLS_KEY: set both, or neither']);
   const read = (path: string, name: string) => {
     try {
@@ -21,6 +22,6 @@ export function createListener(config: Config['server'], handler: RequestListene
       throw new ConfigError([`${name}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
     }
   };
-  const server = createHttpsServer({ cert: read(tlsCertFile, 'GATEHOUSE_TLS_CERT'), key: read(tlsKeyFile, 'GATEHOUSE_TLS_KEY'), requestCert: true, rejectUnauthorized: false }, handler);
+  const server = createHttpsServer({ ...messages, cert: read(tlsCertFile, 'GATEHOUSE_TLS_CERT'), key: read(tlsKeyFile, 'GATEHOUSE_TLS_KEY'), requestCert: true, rejectUnauthorized: false }, handler);
   return { server: server as unknown as Server, scheme: 'https' };
 }

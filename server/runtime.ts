@@ -69,7 +69,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   await kernel.oauth2.keys.keys();
   const state = new ServingState();
   const faces = buildFaces(FACES, { kernel, db, config, host: { serving: state } });
-  const { app, lane } = buildApp({ kernel, config, faces, logger, validateResponses: options.validateResponses ?? false, observability });
+  const { app, lane, messages } = buildApp({ kernel, config, faces, logger, validateResponses: options.validateResponses ?? false, observability });
   let server: Server | undefined;
   return {
     app,
@@ -87,7 +87,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     state,
     listen() {
       return new Promise((resolve, reject) => {
-        const { server: created, scheme } = createListener(config.server, state.wrap(lane.listener));
+        const { server: created, scheme } = createListener(config.server, state.wrap(lane.listener), messages);
         const s = created.listen(config.server.port, config.server.host, () => {
           server = s;
           kernel.deferred.start();
