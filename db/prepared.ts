@@ -25,7 +25,7 @@ function compile<A extends unknown[]>(db: Knex, build: (db: Knex, ...values: A) 
 }
 
 /** `changes-unsynced`: rows changed, by a commit that need not wait for the disk (PreparedWrite). */
-type Outcome = 'first' | 'changes' | 'changes-unsynced';
+type Outcome = 'first' | 'all' | 'changes' | 'changes-unsynced';
 
 /**
  * Runs a compiled statement on a pooled connection, prepared once per connection: better-sqlite3's
@@ -76,6 +76,25 @@ export class PreparedLookup<V extends string | number = string> {
 }
 
 /**
+ * A list read on a hot path (the API tokens a caller lists), prepared once per connection like
+ * `PreparedLookup`; every row it finds. Inside a transaction the builder runs.
+ */
+export class PreparedList<A extends unknown[]> {
+  #statement: CompiledStatement | undefined;
+
+  constructor(
+    private readonly db: Knex,
+    private readonly build: (db: Knex, ...values: A) => Knex.QueryBuilder,
+  ) {}
+
+  async all(...values: A): Promise<Record<string, unknown>[]> {
+    if (this.db.isTransaction) return (await this.build(this.db, ...values)) as Record<string, unknown>[];
+    this.#statement ??= compile(this.db, this.build, values.length, 'prepared list');
+    return (await execute(this.db, this.#statement, values, 'all')) as Record<string, unknown>[];
+  }
+}
+
+/**
  * A single-statement write on a hot path (a guess reservation, its refund), prepared once per
  * connection like `PreparedLookup`; returns the rows it changed. Inside a transaction the builder
  * runs.
@@ -109,6 +128,7 @@ export class PreparedWrite<A extends unknown[]> {
 
 interface SqliteStatement {
   get(...values: unknown[]): unknown;
+  all(...values: unknown[]): unknown[];
   run(...values: unknown[]): { changes: number };
 }
 
@@ -135,6 +155,7 @@ function sqliteExecute(connection: object, sql: string, bindings: unknown[], out
   const sqlite = connection as SqliteConnection;
   const statement = sqliteStatement(sqlite, sql);
   if (outcome === 'first') return statement.get(...bindings);
+  if (outcome === 'all') return statement.all(...bindings);
   if (outcome === 'changes') return statement.run(...bindings).changes;
   // better-sqlite3 is synchronous: nothing else runs on the connection between these three.
   let level = syncLevels.get(connection);
@@ -151,7 +172,8 @@ function mysqlExecute(connection: object, sql: string, bindings: unknown[], outc
   return new Promise((resolve, reject) => {
     (connection as { execute(sql: string, values: unknown[], done: (error: Error | null, result: unknown) => void): void }).execute(sql, bindings, (error, result) => {
       if (error) reject(error);
-      else resolve(outcome === 'first' ? (result as Record<string, unknown>[])[0] : Number((result as { affectedRows: number }).affectedRows));
+      else if (outcome === 'first' || outcome === 'all') resolve(outcome === 'first' ? (result as Record<string, unknown>[])[0] : result);
+      else resolve(Number((result as { affectedRows: number }).affectedRows));
     });
   });
 }

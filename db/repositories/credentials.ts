@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Account } from '../../core/kernel/model.js';
-import { PreparedLookup } from '../prepared.js';
+import { PreparedList, PreparedLookup } from '../prepared.js';
 import { accountFromPrefixed, prefixedAccountColumns } from './accounts.js';
 import type { CertificateAuthorityRecord, CredentialFamily, CredentialRecord, CredentialRepository, NamespaceRole, NewCredential } from '../../core/faces/credentials/ports.js';
 import { toBool, toDate, toDateOrNull } from '../values.js';
@@ -69,6 +69,8 @@ const NEWEST_FIRST = [
 export class KnexCredentialRepository implements CredentialRepository {
   #withAccountByHash: PreparedLookup | undefined;
   #serviceOf: PreparedLookup<number> | undefined;
+  #list: PreparedList<[string, string]> | undefined;
+  #listOf: PreparedList<[string, string, number]> | undefined;
 
   constructor(private readonly db: Knex) {}
 
@@ -117,9 +119,12 @@ export class KnexCredentialRepository implements CredentialRepository {
   }
 
   async list(namespace: string, family: CredentialFamily, accountId?: number): Promise<CredentialRecord[]> {
-    const query = this.db('api_credentials').where({ namespace, family });
-    if (accountId !== undefined) query.andWhere({ account_id: accountId });
-    return (await query.orderBy([...NEWEST_FIRST])).map((r: DbCredentialRow) => toRecord(r));
+    // A caller listing their own API tokens is a hot read: prepared statements.
+    const rows =
+      accountId === undefined
+        ? await (this.#list ??= new PreparedList(this.db, (db, ns: string, f: string) => db('api_credentials').where({ namespace: ns, family: f }).orderBy([...NEWEST_FIRST]))).all(namespace, family)
+        : await (this.#listOf ??= new PreparedList(this.db, (db, ns: string, f: string, id: number) => db('api_credentials').where({ namespace: ns, family: f, account_id: id }).orderBy([...NEWEST_FIRST]))).all(namespace, family, accountId);
+    return rows.map((r) => toRecord(r as unknown as DbCredentialRow));
   }
 
   async listExpired(namespace: string, family: CredentialFamily, now: Date, filter: { type?: string; accountId?: number }): Promise<CredentialRecord[]> {

@@ -48,6 +48,18 @@ describe.each(DATABASES)('credential repository on %s', (kind) => {
     expect(await credentials.findByName('system', 'user', 'missing')).toBeUndefined();
   });
 
+  it('lists a namespace and family newest first, all of it or one account\'s, prepared or in a transaction alike', async () => {
+    const other = (await store.accounts.insert({ uuid: randomUUID(), username: 'lister', email: null, displayName: 'Lister', passwordHash: null, isAdmin: false, roles: [], at: new Date() })).id;
+    const t0 = Date.now();
+    for (const [i, owner] of [accountId, other, other].entries()) await credentials.insert({ ...credential(`list-${i}`, `${i}f`), accountId: owner, at: new Date(t0 + i * 1000) });
+    const names = (records: { name: string }[]) => records.map((r) => r.name).filter((n) => n.startsWith('list-'));
+    expect(names(await credentials.list('system', 'user'))).toEqual(['list-2', 'list-1', 'list-0']);
+    expect(names(await credentials.list('system', 'user', other))).toEqual(['list-2', 'list-1']);
+    expect(await credentials.list('payments', 'user', other)).toEqual([]);
+    const inTransaction = await database.db.transaction((trx) => new KnexCredentialRepository(trx).list('system', 'user', other));
+    expect(inTransaction).toEqual(await credentials.list('system', 'user', other));
+  });
+
   it('lets exactly one of ten concurrent revokes delete a credential', async () => {
     await credentials.insert(credential('racy', 'd'));
     const row = await credentials.findByName('system', 'user', 'racy');
