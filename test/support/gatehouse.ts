@@ -37,41 +37,54 @@ export interface StartOptions {
 export async function startGatehouse(kind: TestDatabaseKind, options: StartOptions = {}): Promise<TestGatehouse> {
   const database = options.database ?? (await createTestDatabase(kind));
   const settings = options.settings ?? {};
-  const port = await freePort();
-  const config = buildConfig(
-    {},
-    deepMerge(
-      {
-        server: { host: '127.0.0.1', port, publicUrl: `http://127.0.0.1:${port}` },
-        database: { url: database.url, sqlitePath: database.sqlitePath || ':memory:' },
-        security: { masterKey: randomBytes(32).toString('base64'), bcryptCost: 4 },
-        log: { level: process.env.GATEHOUSE_TEST_LOG ?? 'silent' },
-      },
-      settings,
-    ),
-  );
   const clock = options.clock ?? new ManualClock(new Date());
   const mail: MailMessage[] = [];
-  const runtime = await createRuntime(config, {
-    clock,
-    db: database.db,
-    validateResponses: true,
-    logger: options.logger ?? createLogger(config.log.level),
-    ...(options.outbox ? {} : { mailer: { send: async (m: MailMessage) => void mail.push(m) } }),
-  });
-  const { url } = await runtime.listen();
-  return {
-    url,
-    runtime,
-    config,
-    clock,
-    database,
-    mail,
-    async stop() {
+  // One key for every attempt: a first attempt's runtime already sealed signing keys with it.
+  const masterKey = randomBytes(32).toString('base64');
+  // The port was free a moment ago; an outgoing connection (the tests open many) can take it
+  // before the listener binds it: then the next free port.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const config = buildConfig(
+      {},
+      deepMerge(
+        {
+          server: { host: '127.0.0.1', port, publicUrl: `http://127.0.0.1:${port}` },
+          database: { url: database.url, sqlitePath: database.sqlitePath || ':memory:' },
+          security: { masterKey, bcryptCost: 4 },
+          log: { level: process.env.GATEHOUSE_TEST_LOG ?? 'silent' },
+        },
+        settings,
+      ),
+    );
+    const runtime = await createRuntime(config, {
+      clock,
+      db: database.db,
+      validateResponses: true,
+      logger: options.logger ?? createLogger(config.log.level),
+      ...(options.outbox ? {} : { mailer: { send: async (m: MailMessage) => void mail.push(m) } }),
+    });
+    let url: string;
+    try {
+      ({ url } = await runtime.listen());
+    } catch (error) {
       await runtime.close();
-      if (!options.database) await database.drop();
-    },
-  };
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE' && attempt < 5) continue;
+      throw error;
+    }
+    return {
+      url,
+      runtime,
+      config,
+      clock,
+      database,
+      mail,
+      async stop() {
+        await runtime.close();
+        if (!options.database) await database.drop();
+      },
+    };
+  }
 }
 
 function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
