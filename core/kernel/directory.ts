@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { GatehouseError } from '../errors.js';
 import { by, type AdminContext } from './account-admin.js';
-import type { AuditTrail, RequestMeta } from './audit.js';
+import type { AuditEvent, AuditTrail, RequestMeta } from './audit.js';
 import type { Account, Membership, Organization } from './model.js';
 import type { KernelStore } from './ports.js';
 import { boundedPage, type Filter, type OrganizationAttribute, type Page, type PageOf } from './queries.js';
@@ -32,6 +32,11 @@ export class DirectoryService {
     private readonly audit: AuditTrail,
   ) {}
 
+  /** One audit row per change: under the acting face's module and naming its operator, else the directory's own. */
+  private record(meta: RequestMeta, actor: DirectoryActor | undefined, entry: Omit<AuditEvent, 'module'>): Promise<void> {
+    return this.audit.record(meta, { ...entry, module: actor?.module ?? MODULE, message: `${entry.message}${by(actor)}` });
+  }
+
   organizationByUuid(uuid: string): Promise<Organization | undefined> {
     return this.store.directory.organizationByUuid(uuid);
   }
@@ -58,7 +63,7 @@ export class DirectoryService {
     const trimmed = name.trim();
     if (!trimmed || trimmed.length > 191) throw badName();
     const organization = await this.store.directory.insertOrganization({ uuid: randomUUID(), name: trimmed, externalId: options.externalId ?? null, at: this.clock.now() });
-    await this.audit.record(meta, { accountId: null, level: 'info', module: actor?.module ?? MODULE, message: `Organization ${organization.uuid} created${by(actor)}` });
+    await this.record(meta, actor, { accountId: null, level: 'info', message: `Organization ${organization.uuid} created` });
     return organization;
   }
 
@@ -70,14 +75,14 @@ export class DirectoryService {
     const name = changes.name?.trim();
     if (name !== undefined && (!name || name.length > 191)) throw badName();
     await this.store.directory.updateOrganization(organization.id, { ...(name !== undefined ? { name } : {}), ...(changes.externalId !== undefined ? { externalId: changes.externalId } : {}) });
-    await this.audit.record(meta, { accountId: null, level: 'info', module: actor?.module ?? MODULE, message: `Organization ${organization.uuid} updated (${Object.keys(changes).sort().join(', ')})${by(actor)}` });
+    await this.record(meta, actor, { accountId: null, level: 'info', message: `Organization ${organization.uuid} updated (${Object.keys(changes).sort().join(', ')})` });
     return (await this.store.directory.organizationById(organization.id))!;
   }
 
   /** Deletes it with its memberships; tokens scoped to it fall back to their account's default organization. */
   async deleteOrganization(organization: Organization, meta: RequestMeta, actor?: DirectoryActor): Promise<boolean> {
     const deleted = await this.store.directory.deleteOrganization(organization.id);
-    if (deleted) await this.audit.record(meta, { accountId: null, level: 'warn', module: actor?.module ?? MODULE, message: `Organization ${organization.uuid} (${organization.name}) deleted${by(actor)}` });
+    if (deleted) await this.record(meta, actor, { accountId: null, level: 'warn', message: `Organization ${organization.uuid} (${organization.name}) deleted` });
     return deleted;
   }
 
@@ -89,12 +94,12 @@ export class DirectoryService {
   async setMemberRole(organization: Organization, account: Account, role: string, meta: RequestMeta, actor?: DirectoryActor): Promise<void> {
     if (!ROLE.test(role)) throw badRole();
     await this.store.directory.setMembership(organization.id, account.id, role, this.clock.now());
-    await this.audit.record(meta, { accountId: account.id, level: 'info', module: actor?.module ?? MODULE, message: `Membership in ${organization.uuid} set to ${role}${by(actor)}` });
+    await this.record(meta, actor, { accountId: account.id, level: 'info', message: `Membership in ${organization.uuid} set to ${role}` });
   }
 
   async removeMember(organization: Organization, account: Account, meta: RequestMeta, actor?: DirectoryActor): Promise<boolean> {
     const removed = await this.store.directory.removeMembership(organization.id, account.id);
-    if (removed) await this.audit.record(meta, { accountId: account.id, level: 'info', module: actor?.module ?? MODULE, message: `Membership in ${organization.uuid} removed${by(actor)}` });
+    if (removed) await this.record(meta, actor, { accountId: account.id, level: 'info', message: `Membership in ${organization.uuid} removed` });
     return removed;
   }
 
@@ -105,7 +110,7 @@ export class DirectoryService {
   async createNamespace(name: string, meta: RequestMeta, actor?: DirectoryActor): Promise<void> {
     if (!NAMESPACE.test(name)) throw new GatehouseError('bad_request', { message: 'namespace names are lower-case letters, digits and hyphens, starting with a letter (at most 63)' });
     await this.store.directory.insertNamespace(name, this.clock.now());
-    await this.audit.record(meta, { accountId: null, level: 'info', module: actor?.module ?? MODULE, message: `Namespace ${name} created${by(actor)}` });
+    await this.record(meta, actor, { accountId: null, level: 'info', message: `Namespace ${name} created` });
   }
 
   /** Only an empty namespace goes, and never `system`. */
@@ -114,7 +119,7 @@ export class DirectoryService {
     const outcome = await this.store.directory.deleteNamespace(name);
     if (outcome === 'not_found') throw new GatehouseError('not_found', { message: `no namespace ${name}` });
     if (outcome === 'in_use') throw new GatehouseError('conflict', { message: `namespace ${name} still holds credentials` });
-    await this.audit.record(meta, { accountId: null, level: 'info', module: actor?.module ?? MODULE, message: `Namespace ${name} deleted${by(actor)}` });
+    await this.record(meta, actor, { accountId: null, level: 'info', message: `Namespace ${name} deleted` });
   }
 
   /** Adds an account (by username or email) to an organization with a role, or changes its role. */
@@ -124,7 +129,6 @@ export class DirectoryService {
     if (!organization) throw new GatehouseError('not_found', { message: 'no such organization' });
     const account = (await this.store.accounts.findByUsername(normalizeUsername(user))) ?? (await this.store.accounts.findByEmail(normalizeEmail(user)));
     if (!account) throw new GatehouseError('account_not_found');
-    await this.store.directory.setMembership(organization.id, account.id, role, this.clock.now());
-    await this.audit.record(meta, { accountId: account.id, level: 'info', module: MODULE, message: `Membership in ${organization.uuid} set to ${role}` });
+    await this.setMemberRole(organization, account, role, meta);
   }
 }
