@@ -172,7 +172,8 @@ function mysqlExecute(connection: object, sql: string, bindings: unknown[], outc
   return new Promise((resolve, reject) => {
     (connection as { execute(sql: string, values: unknown[], done: (error: Error | null, result: unknown) => void): void }).execute(sql, bindings, (error, result) => {
       if (error) reject(error);
-      else if (outcome === 'first' || outcome === 'all') resolve(outcome === 'first' ? (result as Record<string, unknown>[])[0] : result);
+      else if (outcome === 'first') resolve((result as Record<string, unknown>[])[0]);
+      else if (outcome === 'all') resolve(result);
       else resolve(Number((result as { affectedRows: number }).affectedRows));
     });
   });

@@ -43,13 +43,11 @@ export class KnexGuessBudgetRepository implements GuessBudgetRepository {
   }
 
   async refund(buckets: readonly string[]): Promise<void> {
-    const [first, second, ...more] = buckets;
-    if (first === undefined) return;
-    if (second === undefined) return void (await this.#refundOne.run(first));
-    // Two distinct rows in one statement (one bucket named twice would be given back once).
-    if (first !== second) await this.#refundTwo.run(first, second);
-    else await this.#refundOne.run(first);
-    if (more.length) await this.refund(more);
+    // Two at a time (a reservation's buckets are distinct: the subject's and the address's).
+    for (let i = 0; i < buckets.length; i += 2) {
+      const [first, second] = [buckets[i]!, buckets[i + 1]];
+      await (second === undefined ? this.#refundOne.run(first) : this.#refundTwo.run(first, second));
+    }
   }
 
   async clear(bucket: string): Promise<void> {
