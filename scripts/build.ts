@@ -21,14 +21,14 @@ export async function buildService(root: string): Promise<string> {
   const result = await build({
     absWorkingDir: root,
     entryPoints: ['server/main.ts'],
+    // server/contract.ts and server/docs-contract.ts find generated/ from their own directory:
+    // dist/ sits beside server/, so `../generated` is the same directory from both.
     outfile,
     bundle: true,
     packages: 'external',
     platform: 'node',
     format: 'esm',
     target: 'node20.19',
-    // server/contract.ts and server/docs-contract.ts find generated/ from their own directory:
-    // dist/ sits beside server/, so `../generated` is the same directory from both.
     sourcemap: 'linked',
     write: false,
     logLevel: 'silent',
