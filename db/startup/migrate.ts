@@ -39,6 +39,7 @@ export async function migrateSafely(db: Knex, log: StartupLog): Promise<void> {
   }
   for (let attempt = 1; ; attempt++) {
     try {
+      await ensureSqliteBookkeeping(db, log);
       return await applyPending(db, log);
     } catch (error) {
       if (!sqliteContention(error) || attempt >= 30) throw error;
@@ -92,6 +93,43 @@ async function releaseAbandonedKnexLock(db: Knex, log: StartupLog): Promise<void
   if (!locked) return;
   log.warn('released a migration lock left by a starter that stopped mid-migration; resuming its migration');
   await db.migrate.forceFreeMigrationsLock({ migrationSource });
+}
+
+/**
+ * knex creates its bookkeeping tables and its lock row in separate statements outside any
+ * transaction (knex/lib/migrations/migrate/table-creator.js). Two processes starting on one new
+ * file can both find the lock table empty and both insert a row; knex's lock (`update … where
+ * is_locked = 0` must touch exactly one row) then fails for every starter, forever. Created here in
+ * one transaction instead: a second process's read is then either before it (it retries on
+ * SQLITE_BUSY) or after it, and knex finds the tables whole. A file the race already broke is mended:
+ * on SQLite knex sets its lock only inside the batch's own transaction, so no committed lock row
+ * belongs to a live migrator.
+ */
+async function ensureSqliteBookkeeping(db: Knex, log: StartupLog): Promise<void> {
+  await db.transaction(async (trx) => {
+    // The same shapes knex creates (table-creator.js), so its own checks find nothing to do.
+    if (!(await trx.schema.hasTable('knex_migrations'))) {
+      await trx.schema.createTable('knex_migrations', (t) => {
+        t.increments();
+        t.string('name');
+        t.integer('batch');
+        t.timestamp('migration_time');
+      });
+    }
+    if (!(await trx.schema.hasTable('knex_migrations_lock'))) {
+      await trx.schema.createTable('knex_migrations_lock', (t) => {
+        t.increments('index').primary();
+        t.integer('is_locked');
+      });
+    }
+    const rows = (await trx('knex_migrations_lock').pluck('index').orderBy('index')) as number[];
+    if (!rows.length) await trx('knex_migrations_lock').insert({ is_locked: 0 });
+    if (rows.length > 1) {
+      log.warn(`mended knex's migration lock table: it had ${rows.length} rows (two starters created it at once), keeping one`);
+      await trx('knex_migrations_lock').where('index', '>', rows[0]!).del();
+      await trx('knex_migrations_lock').update({ is_locked: 0 });
+    }
+  });
 }
 
 function sqliteContention(error: unknown): boolean {

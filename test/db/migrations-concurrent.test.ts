@@ -6,6 +6,13 @@ import { withMigrationLock } from '../../db/startup/migration-lock.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { appliedMigrations, schemaOf } from '../support/schema.js';
 
+/** The parts of a better-sqlite3 connection the interleaving test drives synchronously. */
+interface RawSqlite {
+  pragma(source: string): unknown;
+  exec(source: string): unknown;
+  prepare(source: string): { get(): unknown; run(): unknown };
+}
+
 /** A log the test can read. */
 function recorder() {
   const lines: string[] = [];
@@ -41,6 +48,60 @@ describe('several instances migrating one database at once', () => {
     expect(await migrationStatus(database.db)).toEqual({ applied: all, pending: [], unknown: [] });
     expect(logs.filter((l) => l.lines.some((line) => line === `applied ${all.length} migration(s)`)).length).toBe(1);
     expect(await database.db('knex_migrations_lock').pluck('is_locked')).toEqual([0]);
+  });
+
+  it('on sqlite: a second starter that looks at knex\'s lock table while the first creates it cannot add a second lock row', async () => {
+    const { database } = await emptyDatabase('sqlite');
+    // The other starter is another process: its own connection, and it runs knex's own creation
+    // steps (table-creator.js) at the worst moment, just before the first one's lock row is written.
+    const otherInstance = anotherInstance(database);
+    const other = (await otherInstance.client.acquireConnection()) as RawSqlite;
+    other.pragma('busy_timeout = 0');
+    const otherOutcome: string[] = [];
+    const interleave = (query: { sql: string }) => {
+      if (!/^insert into `knex_migrations_lock`/.test(query.sql) || otherOutcome.length) return;
+      try {
+        other.exec('create table if not exists `knex_migrations_lock` (`index` integer not null primary key autoincrement, `is_locked` integer)');
+        const { n } = other.prepare('select count(*) as n from knex_migrations_lock').get() as { n: number };
+        if (n === 0) other.prepare('insert into knex_migrations_lock (is_locked) values (0)').run();
+        otherOutcome.push(n === 0 ? 'inserted' : 'found a row');
+      } catch (error) {
+        otherOutcome.push((error as { code?: string }).code ?? String(error));
+      }
+    };
+    database.db.on('query', interleave);
+    await migrateSafely(database.db, recorder().log);
+    database.db.off('query', interleave);
+    await otherInstance.client.releaseConnection(other);
+    await otherInstance.destroy();
+
+    expect(otherOutcome).toEqual(['SQLITE_BUSY']);
+    expect(await database.db('knex_migrations_lock').pluck('is_locked')).toEqual([0]);
+    expect(await appliedMigrations(database.db)).toEqual(await migrationSource.getMigrations([]));
+  });
+
+  it('on sqlite: a lock table that two starters both filled is mended, and the migrations run', async () => {
+    const { database } = await emptyDatabase('sqlite');
+    // What the race leaves when knex creates its tables unguarded: two lock rows, so its
+    // `update … where is_locked = 0` never touches exactly one and every start waits forever.
+    await database.db.schema.createTable('knex_migrations', (t) => {
+      t.increments();
+      t.string('name');
+      t.integer('batch');
+      t.timestamp('migration_time');
+    });
+    await database.db.schema.createTable('knex_migrations_lock', (t) => {
+      t.increments('index').primary();
+      t.integer('is_locked');
+    });
+    await database.db('knex_migrations_lock').insert([{ is_locked: 0 }, { is_locked: 0 }]);
+    await expect(database.db.migrate.latest({ migrationSource })).rejects.toThrow(/Migration table is already locked/);
+
+    const { lines, log } = recorder();
+    await migrateSafely(database.db, log);
+    expect(lines).toContain("mended knex's migration lock table: it had 2 rows (two starters created it at once), keeping one");
+    expect(await database.db('knex_migrations_lock').pluck('is_locked')).toEqual([0]);
+    expect(await appliedMigrations(database.db)).toEqual(await migrationSource.getMigrations([]));
   });
 
   it('on mysql: a set knex lock with no migrator behind it (a starter was killed) is released and the migration resumes', async () => {
