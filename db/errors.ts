@@ -103,8 +103,17 @@ export function translateDbError(error: unknown): GatehouseError {
  * statement outside one.
  */
 export async function withConflictRetry<T>(kind: 'transaction' | 'statement', work: () => Promise<T>): Promise<T> {
+  // The first run outside p-retry: nearly every call succeeds at once, the hot paths make several
+  // such calls per request, and p-retry copies and validates its options on every call. A first
+  // failure is handed to p-retry as its first attempt, so backoff and counting stay p-retry's.
+  let firstFailure: unknown;
   try {
-    return await pRetry(() => work(), {
+    return await work();
+  } catch (error) {
+    firstFailure = error;
+  }
+  try {
+    return await pRetry((attempt) => (attempt === 1 ? Promise.reject(firstFailure) : work()), {
       ...CONFLICT_BACKOFF,
       retries: MAX_CONFLICT_RETRIES,
       // Asked only while retries are left: a yes here is one more run.
@@ -132,19 +141,28 @@ export async function withConflictRetry<T>(kind: 'transaction' | 'statement', wo
  * Inside a transaction the conflict is passed up, so the transaction as a whole is re-run.
  */
 export function translated<T extends object>(repository: T, options: { retryConflicts?: boolean } = {}): T {
+  // One wrapper per method, made on first use: the hot paths call these on every request.
+  const wrappers = new Map<PropertyKey, { method: (...a: unknown[]) => Promise<unknown>; wrapper: (...a: unknown[]) => Promise<unknown> }>();
+  const wrap = (target: T, method: (...a: unknown[]) => Promise<unknown>) => {
+    if (options.retryConflicts) return (...args: unknown[]) => withConflictRetry('statement', () => method.apply(target, args));
+    return async (...args: unknown[]) => {
+      try {
+        return await method.apply(target, args);
+      } catch (error) {
+        throw translateDbError(error);
+      }
+    };
+  };
   return new Proxy(repository, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
       if (typeof value !== 'function') return value;
-      const call = (args: unknown[]) => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-      if (options.retryConflicts) return (...args: unknown[]) => withConflictRetry('statement', () => call(args));
-      return async (...args: unknown[]) => {
-        try {
-          return await call(args);
-        } catch (error) {
-          throw translateDbError(error);
-        }
-      };
+      const method = value as (...a: unknown[]) => Promise<unknown>;
+      const known = wrappers.get(property);
+      if (known?.method === method) return known.wrapper;
+      const wrapper = wrap(target, method);
+      wrappers.set(property, { method, wrapper });
+      return wrapper;
     },
   });
 }

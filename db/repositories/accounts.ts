@@ -85,9 +85,13 @@ export function prefixedAccountColumns(db: Knex, alias: string): (string | Knex.
   return [...JOINED_ACCOUNT_COLUMNS.map((c) => `${alias}.${c} as a_${c}`), rolesColumn(db, `${alias}.id`)];
 }
 
+/** Each account column with its prefixed name, spelt once rather than on every row. */
+const PREFIXED_ACCOUNT_COLUMNS = JOINED_ACCOUNT_COLUMNS.map((c) => [c, `a_${c}`] as const);
+
 export function accountFromPrefixed(row: Record<string, unknown>): Account {
-  const account = Object.fromEntries(JOINED_ACCOUNT_COLUMNS.map((c) => [c, row[`a_${c}`]])) as unknown as DbAccountRow;
-  return toAccount(account, rolesFrom(row.roles_csv as string | null));
+  const account: Record<string, unknown> = {};
+  for (const [column, prefixed] of PREFIXED_ACCOUNT_COLUMNS) account[column] = row[prefixed];
+  return toAccount(account as unknown as DbAccountRow, rolesFrom(row.roles_csv as string | null));
 }
 
 export class KnexAccountRepository implements AccountRepository {

@@ -99,4 +99,14 @@ describe('conflict retries', () => {
       .catch((e: unknown) => e);
     expect([inside.calls(), (error as GatehouseError).code, isRetryableConflict(error)]).toEqual([1, 'unavailable', true]);
   });
+
+  it('wraps each repository method once, and wraps a method replaced on the instance anew', async () => {
+    const repository: { id(this: { tag: string }): Promise<string>; tag: string } = { tag: 'first', async id() { return this.tag; } };
+    const wrapped = translated(repository, { retryConflicts: true });
+    expect(wrapped.id).toBe(wrapped.id);
+    await expect(wrapped.id()).resolves.toBe('first');
+    repository.id = async function () { return `${this.tag} again`; };
+    await expect(wrapped.id()).resolves.toBe('first again');
+    expect(wrapped.tag).toBe('first');
+  });
 });
