@@ -65,6 +65,18 @@ const NEWEST_FIRST = [
   { column: 'id', order: 'desc' },
 ] as const;
 
+/**
+ * The namespace's row left-joined to its credentials that match `which`, newest first: no row
+ * means no such namespace, one row without a credential (`id` null) an empty one.
+ */
+function inNamespace(db: Knex, namespace: string, which: (on: Knex.JoinClause) => Knex.JoinClause): Knex.QueryBuilder {
+  return db('namespaces as n')
+    .leftJoin('api_credentials as c', (on) => which(on.on('c.namespace', '=', 'n.name')))
+    .select('c.*')
+    .where('n.name', namespace)
+    .orderBy(NEWEST_FIRST.map(({ column, order }) => ({ column: `c.${column}`, order })));
+}
+
 /** Every credential kind in one table (`api_credentials`); see the credentials migration. */
 export class KnexCredentialRepository implements CredentialRepository {
   #withAccountByHash: PreparedLookup | undefined;
@@ -118,13 +130,19 @@ export class KnexCredentialRepository implements CredentialRepository {
     return row ? toRecord(row) : undefined;
   }
 
-  async list(namespace: string, family: CredentialFamily, accountId?: number): Promise<CredentialRecord[]> {
-    // A caller listing their own API tokens is a hot read: prepared statements.
+  async list(namespace: string, family: CredentialFamily, accountId?: number): Promise<CredentialRecord[] | undefined> {
+    // A caller listing their own API tokens is a hot read: one prepared statement answers both
+    // whether the namespace exists (a row for it, with or without a credential) and what is in it.
     const rows =
       accountId === undefined
-        ? await (this.#list ??= new PreparedList(this.db, (db, ns: string, f: string) => db('api_credentials').where({ namespace: ns, family: f }).orderBy([...NEWEST_FIRST]))).all(namespace, family)
-        : await (this.#listOf ??= new PreparedList(this.db, (db, ns: string, f: string, id: number) => db('api_credentials').where({ namespace: ns, family: f, account_id: id }).orderBy([...NEWEST_FIRST]))).all(namespace, family, accountId);
-    return rows.map((r) => toRecord(r as unknown as DbCredentialRow));
+        ? await (this.#list ??= new PreparedList(this.db, (db, ns: string, f: string) => inNamespace(db, ns, (on) => on.andOnVal('c.family', '=', f)))).all(namespace, family)
+        : await (this.#listOf ??= new PreparedList(this.db, (db, ns: string, f: string, id: number) => inNamespace(db, ns, (on) => on.andOnVal('c.family', '=', f).andOnVal('c.account_id', '=', id)))).all(
+            namespace,
+            family,
+            accountId,
+          );
+    if (!rows.length) return undefined;
+    return rows.filter((r) => r.id !== null).map((r) => toRecord(r as unknown as DbCredentialRow));
   }
 
   async listExpired(namespace: string, family: CredentialFamily, now: Date, filter: { type?: string; accountId?: number }): Promise<CredentialRecord[]> {

@@ -52,12 +52,20 @@ describe.each(DATABASES)('credential repository on %s', (kind) => {
     const other = (await store.accounts.insert({ uuid: randomUUID(), username: 'lister', email: null, displayName: 'Lister', passwordHash: null, isAdmin: false, roles: [], at: new Date() })).id;
     const t0 = Date.now();
     for (const [i, owner] of [accountId, other, other].entries()) await credentials.insert({ ...credential(`list-${i}`, `${i}f`), accountId: owner, at: new Date(t0 + i * 1000) });
-    const names = (records: { name: string }[]) => records.map((r) => r.name).filter((n) => n.startsWith('list-'));
+    const names = (records: { name: string }[] | undefined) => records!.map((r) => r.name).filter((n) => n.startsWith('list-'));
     expect(names(await credentials.list('system', 'user'))).toEqual(['list-2', 'list-1', 'list-0']);
     expect(names(await credentials.list('system', 'user', other))).toEqual(['list-2', 'list-1']);
-    expect(await credentials.list('payments', 'user', other)).toEqual([]);
+    expect(names(await credentials.list('system', 'service', other))).toEqual([]);
+    // One read says whether the namespace exists: none at all, or one without credentials.
+    expect(await credentials.list('payments', 'user', other)).toBeUndefined();
+    expect(await credentials.list('payments', 'user')).toBeUndefined();
+    await store.directory.insertNamespace('empty-ns', new Date());
+    expect(await credentials.list('empty-ns', 'user', other)).toEqual([]);
+    expect(await credentials.list('empty-ns', 'user')).toEqual([]);
     const inTransaction = await database.db.transaction((trx) => new KnexCredentialRepository(trx).list('system', 'user', other));
     expect(inTransaction).toEqual(await credentials.list('system', 'user', other));
+    const emptyInTransaction = await database.db.transaction((trx) => new KnexCredentialRepository(trx).list('payments', 'user', other));
+    expect(emptyInTransaction).toBeUndefined();
   });
 
   it('lets exactly one of ten concurrent revokes delete a credential', async () => {

@@ -77,9 +77,10 @@ export class MyCredentialService {
   }
 
   async list(caller: Caller, namespace: string): Promise<OwnedCredential[]> {
-    await this.issuer.checkNamespace(namespace, undefined);
-    const now = this.issuer.deps.kernel.clock.now();
+    // The namespace check and the list in one read (the list is a hot path).
     const records = await this.credentials.list(namespace, 'user', caller.account.id);
+    if (!records) throw credentialErrors.namespaceNotFound(namespace);
+    const now = this.issuer.deps.kernel.clock.now();
     return records.map((credential) => ({ credential, owner: caller.account, active: isActive(credential, now) }));
   }
 

@@ -36,8 +36,8 @@ export interface CredentialRepository {
   findByName(namespace: string, family: CredentialFamily, name: string): Promise<CredentialRecord | undefined>;
   /** the service credential whose service account this is, if any */
   findServiceCredentialOf(accountId: number): Promise<CredentialRecord | undefined>;
-  /** newest first; only the account's own when `accountId` is given */
-  list(namespace: string, family: CredentialFamily, accountId?: number): Promise<CredentialRecord[]>;
+  /** newest first; only the account's own when `accountId` is given; undefined when there is no such namespace */
+  list(namespace: string, family: CredentialFamily, accountId?: number): Promise<CredentialRecord[] | undefined>;
   /** credentials whose expiry is at or before `now` */
   listExpired(namespace: string, family: CredentialFamily, now: Date, filter: { type?: string; accountId?: number }): Promise<CredentialRecord[]>;
   /** `UPDATE … SET enabled = true WHERE id = ?`; false when the row is gone */

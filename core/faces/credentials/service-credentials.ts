@@ -97,9 +97,10 @@ export class ServiceCredentialService {
 
   async list(caller: Caller, namespace: string): Promise<ServiceCredentialView[]> {
     requireAdmin(caller, MANAGE);
-    await this.issuer.checkNamespace(namespace, undefined);
+    const records = await this.credentials.list(namespace, 'service');
+    if (!records) throw credentialErrors.namespaceNotFound(namespace);
     const now = this.issuer.deps.kernel.clock.now();
-    return (await this.credentials.list(namespace, 'service')).map((c) => this.view(c, now));
+    return records.map((c) => this.view(c, now));
   }
 
   async get(caller: Caller, namespace: string, name: string): Promise<ServiceCredentialView> {

@@ -71,6 +71,8 @@ describe.each(DATABASES)('credentials service credentials on %s', (kind) => {
       namespace_access: { namespace_role_map: { system: { names: ['viewer'] }, payments: { names: ['admin'] } } },
     };
     expect(must(await cred.listServiceCredentials({ client: admin, path: ns })).data).toEqual({ items: [expected] });
+    const unknownNs = must(await cred.listServiceCredentials({ client: admin, path: { namespace: 'no-such-ns' } }));
+    expect([unknownNs.response.status, reasonOf(unknownNs.error)]).toEqual([404, 'NAMESPACE_NOT_FOUND']);
     expect(must(await cred.getServiceCredential({ client: admin, path: { namespace: 'system', name: 'build-agent' } })).data).toEqual(expected);
     // service credentials are not in the caller's own list
     expect(must(await cred.listApiCredentials({ client: admin, path: ns })).data!.items.map((i) => i.name)).not.toContain('build-agent');
