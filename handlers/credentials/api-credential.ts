@@ -1,4 +1,5 @@
 import { bulkBody, caller, credentialObject, listItem, NO_STORE, timestamp, type H } from './common.js';
+import { requirePrincipal } from '../context.js';
 
 
 /** The caller's own credentials (tag api_credential), and both bulk revokes. */
@@ -27,7 +28,8 @@ export const apiCredentialHandlers = {
   },
 
   async listApiCredentials({ path, ctx }) {
-    const items = await ctx.rules.mine.list(await caller(ctx), path.namespace);
+    // One's own list needs no roles: the account alone, without reading its service credential.
+    const items = await ctx.rules.mine.list(requirePrincipal(ctx).account, path.namespace);
     return { status: 200, body: { items: items.map(listItem) } };
   },
 

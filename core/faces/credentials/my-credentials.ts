@@ -76,12 +76,13 @@ export class MyCredentialService {
     return { name: input.name, data: minted.data, expiresAt };
   }
 
-  async list(caller: Caller, namespace: string): Promise<OwnedCredential[]> {
+  /** The owner's own API tokens and certificates: any caller may list theirs, so no roles are read. */
+  async list(owner: Account, namespace: string): Promise<OwnedCredential[]> {
     // The namespace check and the list in one read (the list is a hot path).
-    const records = await this.credentials.list(namespace, 'user', caller.account.id);
+    const records = await this.credentials.list(namespace, 'user', owner.id);
     if (!records) throw credentialErrors.namespaceNotFound(namespace);
     const now = this.issuer.deps.kernel.clock.now();
-    return records.map((credential) => ({ credential, owner: caller.account, active: isActive(credential, now) }));
+    return records.map((credential) => ({ credential, owner, active: isActive(credential, now) }));
   }
 
   async get(caller: Caller, namespace: string, name: string): Promise<OwnedCredential> {
