@@ -18,6 +18,9 @@ interface DbSessionRow {
   revoked_at: unknown;
 }
 
+/** What `toSession` reads: the hot lookup fetches these and not the hash, address or user agent. */
+const SESSION_COLUMNS = ['id', 'account_id', 'kind', 'source', 'created_at', 'last_seen_at', 'idle_expires_at', 'absolute_expires_at', 'revoked_at'] as const satisfies readonly (keyof DbSessionRow)[];
+
 function toSession(row: DbSessionRow): Session {
   return {
     id: Number(row.id),
@@ -40,7 +43,7 @@ function toSession(row: DbSessionRow): Session {
 function sessionWithAccount(db: Knex, tokenHash: string): Knex.QueryBuilder {
   return db('sessions as s')
     .join('accounts as a', 'a.id', 's.account_id')
-    .select('s.*', ...prefixedAccountColumns(db, 'a'))
+    .select(...SESSION_COLUMNS.map((c) => `s.${c}`), ...prefixedAccountColumns(db, 'a'))
     .where('s.token_hash', tokenHash);
 }
 
