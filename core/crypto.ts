@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A random token of `bytes` bytes, base64url without padding (256 bits by default). */
 export function randomToken(bytes = 32): string {
@@ -7,13 +7,14 @@ export function randomToken(bytes = 32): string {
 
 /** Secrets are stored only as their SHA-256 (hex); a database leak reveals no usable token. */
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  // One-shot (node ≥ 20.12): no Hash object per call; every session, token and key check runs it.
+  return hash('sha256', value, 'hex');
 }
 
 /** Compares two strings in time independent of where they differ (no timing oracle). */
 export function constantTimeEqual(a: string, b: string): boolean {
-  const left = createHash('sha256').update(a, 'utf8').digest();
-  const right = createHash('sha256').update(b, 'utf8').digest();
+  const left = hash('sha256', a, 'buffer');
+  const right = hash('sha256', b, 'buffer');
   // Hashing first makes lengths equal, so the length difference is not leaked either.
   return timingSafeEqual(left, right);
 }

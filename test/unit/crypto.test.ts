@@ -9,6 +9,7 @@ describe('secrets', () => {
     const token = randomToken();
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(sha256Hex('é')).toBe('4a99557e4033c3539de2eb65472017cad5f9557f7a0625a09f1c3f6e2ba69c4c'); // UTF-8, as tokens and cookies arrive
   });
 
   it('compares in constant time and still answers correctly', () => {
