@@ -89,10 +89,15 @@ export async function spawnGatehouse(options: SpawnOptions = {}): Promise<Gateho
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
         if (child.exitCode !== null) throw new Error(`exited ${child.exitCode} before it was ready:\n${lines.join('\n')}`);
-        const status = await fetch(`${url}/readyz`).then(
-          (r) => r.status,
-          () => 0,
-        );
+        // Its own "listening" line first: a /readyz answer alone could come from another server
+        // that took the port (this one then logs "already in use" and exits).
+        const listening = lines.some((l) => l.includes('"message":"Gatehouse is listening"'));
+        const status = listening
+          ? await fetch(`${url}/readyz`).then(
+              (r) => r.status,
+              () => 0,
+            )
+          : 0;
         if (status === 200) return;
         await new Promise((r) => setTimeout(r, 200));
       }
