@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { ensureTable } from 'knex/lib/migrations/migrate/table-creator.js';
 import { dialectOf, migrationPool } from '../connect.js';
 import { migrationSource } from '../migrations/index.js';
 import { withMigrationLock } from './migration-lock.js';
@@ -97,33 +98,18 @@ async function releaseAbandonedKnexLock(db: Knex, log: StartupLog): Promise<void
 
 /**
  * knex creates its bookkeeping tables and its lock row in separate statements outside any
- * transaction (knex/lib/migrations/migrate/table-creator.js). Two processes starting on one new
- * file can both find the lock table empty and both insert a row; knex's lock (`update … where
- * is_locked = 0` must touch exactly one row) then fails for every starter, forever. Created here in
- * one transaction instead: a second process's read is then either before it (it retries on
- * SQLITE_BUSY) or after it, and knex finds the tables whole. A file the race already broke is mended:
- * on SQLite knex sets its lock only inside the batch's own transaction, so no committed lock row
- * belongs to a live migrator.
+ * transaction (its `ensureTable`). Two processes starting on one new file can both find the lock
+ * table empty and both insert a row; knex's lock (`update … where is_locked = 0` must touch
+ * exactly one row) then fails for every starter, forever. Here knex's own `ensureTable` runs inside
+ * one transaction first: a second process's read is then either before it (it retries on
+ * SQLITE_BUSY) or after it, and knex later finds everything in place. A file the race already broke
+ * is mended: on SQLite knex sets its lock only inside the batch's own transaction, so no committed
+ * lock row belongs to a live migrator.
  */
 async function ensureSqliteBookkeeping(db: Knex, log: StartupLog): Promise<void> {
   await db.transaction(async (trx) => {
-    // The same shapes knex creates (table-creator.js), so its own checks find nothing to do.
-    if (!(await trx.schema.hasTable('knex_migrations'))) {
-      await trx.schema.createTable('knex_migrations', (t) => {
-        t.increments();
-        t.string('name');
-        t.integer('batch');
-        t.timestamp('migration_time');
-      });
-    }
-    if (!(await trx.schema.hasTable('knex_migrations_lock'))) {
-      await trx.schema.createTable('knex_migrations_lock', (t) => {
-        t.increments('index').primary();
-        t.integer('is_locked');
-      });
-    }
+    await ensureTable('knex_migrations', undefined, trx);
     const rows = (await trx('knex_migrations_lock').pluck('index').orderBy('index')) as number[];
-    if (!rows.length) await trx('knex_migrations_lock').insert({ is_locked: 0 });
     if (rows.length > 1) {
       log.warn(`mended knex's migration lock table: it had ${rows.length} rows (two starters created it at once), keeping one`);
       await trx('knex_migrations_lock').where('index', '>', rows[0]!).del();

@@ -1,4 +1,5 @@
 import knexFactory, { type Knex } from 'knex';
+import { ensureTable } from 'knex/lib/migrations/migrate/table-creator.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrationSource } from '../../db/migrations/index.js';
 import { migrateSafely, migrationStatus } from '../../db/startup/migrate.js';
@@ -84,17 +85,8 @@ describe('several instances migrating one database at once', () => {
     const { database } = await emptyDatabase('sqlite');
     // What the race leaves when knex creates its tables unguarded: two lock rows, so its
     // `update … where is_locked = 0` never touches exactly one and every start waits forever.
-    await database.db.schema.createTable('knex_migrations', (t) => {
-      t.increments();
-      t.string('name');
-      t.integer('batch');
-      t.timestamp('migration_time');
-    });
-    await database.db.schema.createTable('knex_migrations_lock', (t) => {
-      t.increments('index').primary();
-      t.integer('is_locked');
-    });
-    await database.db('knex_migrations_lock').insert([{ is_locked: 0 }, { is_locked: 0 }]);
+    await ensureTable('knex_migrations', undefined, database.db); // knex's tables, with its one lock row
+    await database.db('knex_migrations_lock').insert({ is_locked: 0 }); // the second starter's
     await expect(database.db.migrate.latest({ migrationSource })).rejects.toThrow(/Migration table is already locked/);
 
     const { lines, log } = recorder();
