@@ -21,6 +21,7 @@ const CLAIM_TTL_MS = 15 * 60_000;
  */
 export async function freePort(): Promise<number> {
   const below = ephemeralLow();
+  mkdirSync(PORT_CLAIMS, { recursive: true });
   for (let attempt = 0; attempt < 100; attempt++) {
     const port = below - 1 - Math.floor(Math.random() * SPAN);
     // A spawned Gatehouse binds seconds after the pick (npm, the build, migrations): without the
@@ -32,7 +33,6 @@ export async function freePort(): Promise<number> {
 
 /** Claims the port for this machine's pickers (exclusive create), or false if it is claimed. */
 function claim(port: number): boolean {
-  mkdirSync(PORT_CLAIMS, { recursive: true });
   const file = join(PORT_CLAIMS, String(port));
   try {
     closeSync(openSync(file, 'wx'));
