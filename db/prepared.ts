@@ -126,13 +126,14 @@ export class PreparedWrite<A extends unknown[]> {
   }
 }
 
-interface SqliteStatement {
+export interface SqliteStatement {
   get(...values: unknown[]): unknown;
   all(...values: unknown[]): unknown[];
   run(...values: unknown[]): { changes: number };
 }
 
-interface SqliteConnection {
+export interface SqliteConnection {
+  readonly inTransaction: boolean;
   prepare(sql: string): SqliteStatement;
   pragma(source: string, options: { simple: true }): unknown;
 }
@@ -140,7 +141,7 @@ interface SqliteConnection {
 /** better-sqlite3 statements of each connection, prepared on first use. */
 const sqliteStatements = new WeakMap<object, Map<string, SqliteStatement>>();
 
-function sqliteStatement(connection: SqliteConnection, sql: string): SqliteStatement {
+export function sqliteStatement(connection: SqliteConnection, sql: string): SqliteStatement {
   let statements = sqliteStatements.get(connection);
   if (!statements) sqliteStatements.set(connection, (statements = new Map()));
   let statement = statements.get(sql);
@@ -157,12 +158,20 @@ function sqliteExecute(connection: object, sql: string, bindings: unknown[], out
   if (outcome === 'first') return statement.get(...bindings);
   if (outcome === 'all') return statement.all(...bindings);
   if (outcome === 'changes') return statement.run(...bindings).changes;
-  // better-sqlite3 is synchronous: nothing else runs on the connection between these three.
-  let level = syncLevels.get(connection);
-  if (level === undefined) syncLevels.set(connection, (level = Number(sqlite.pragma('synchronous', { simple: true }))));
+  return unsynced(sqlite, () => statement.run(...bindings).changes);
+}
+
+/**
+ * Runs `work` with the connection's commits not waiting for the disk (`synchronous = NORMAL`),
+ * then restores the connection's own level. better-sqlite3 is synchronous: nothing else runs on
+ * the connection meanwhile.
+ */
+export function unsynced<T>(sqlite: SqliteConnection, work: () => T): T {
+  let level = syncLevels.get(sqlite);
+  if (level === undefined) syncLevels.set(sqlite, (level = Number(sqlite.pragma('synchronous', { simple: true }))));
   sqliteStatement(sqlite, 'PRAGMA synchronous = NORMAL').run();
   try {
-    return statement.run(...bindings).changes;
+    return work();
   } finally {
     sqliteStatement(sqlite, `PRAGMA synchronous = ${level}`).run();
   }

@@ -138,6 +138,15 @@ export interface LoginAttemptRepository {
 
 export type GuessReservation = { reserved: true } | { reserved: false; windowStartedAt: Date };
 
+/** A budget a guess spends from, and how many guesses its window allows. */
+export interface GuessBucket {
+  bucket: string;
+  limit: number;
+}
+
+/** A guess reserved, checked and settled as one step: the check's answer, or the first full budget. */
+export type SettledGuess = { right: boolean } | { refused: GuessBucket & { windowStartedAt: Date } };
+
 export interface GuessBudgetRepository {
   /**
    * Takes one guess from the bucket when its window (started after `windowFloor`) has used fewer
@@ -145,6 +154,14 @@ export interface GuessBudgetRepository {
    * checked. Refused: when the spent window started.
    */
   reserve(bucket: string, limit: number, now: Date, windowFloor: Date): Promise<GuessReservation>;
+  /**
+   * Reserves a guess in every bucket, runs `check` and keeps the guesses only when it answers
+   * false, as one step no other guess can come between (SQLite: one write-locked transaction);
+   * `check` is not run when a budget is spent. A right answer then writes nothing. Undefined when
+   * the store cannot do this as one step: the caller reserves, checks and refunds apart. `check`
+   * must be synchronous and cheap (a SHA-256 compare): it runs while the store's lock is held.
+   */
+  settleAtOnce(buckets: readonly GuessBucket[], now: Date, windowFloor: Date, check: () => boolean): Promise<SettledGuess | undefined>;
   /** gives one guess back to each bucket, in one step (a success is no guess against the secret) */
   refund(buckets: readonly string[]): Promise<void>;
   /** forgets the bucket's window (an operator's release, a proven mailbox) */

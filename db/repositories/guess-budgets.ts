@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
-import type { GuessBudgetRepository, GuessReservation } from '../../core/kernel/ports.js';
+import type { GuessBucket, GuessBudgetRepository, GuessReservation, SettledGuess } from '../../core/kernel/ports.js';
 import { PreparedWrite } from '../prepared.js';
+import { sqliteCounterStep } from '../sqlite-step.js';
 import { toDate } from '../values.js';
 
 /**
@@ -40,6 +41,34 @@ export class KnexGuessBudgetRepository implements GuessBudgetRepository {
     if ((await take()) === 1) return { reserved: true };
     const row = await this.db('guess_budgets').where('bucket', bucket).first('window_started_at');
     return { reserved: false, windowStartedAt: row ? toDate(row.window_started_at) : now };
+  }
+
+  /**
+   * SQLite: the buckets are read, the secret checked and a wrong guess counted under the file's
+   * write lock (`sqliteCounterStep`), so parallel guesses, from this process or another, are
+   * checked one at a time against what the others spent. A right guess commits no change: one
+   * lock round instead of a commit per reservation and one for the refund. MySQL/MariaDB: one
+   * step would cost a transaction's round trips, no fewer than reserving apart (undefined).
+   */
+  async settleAtOnce(buckets: readonly GuessBucket[], now: Date, windowFloor: Date, check: () => boolean): Promise<SettledGuess | undefined> {
+    return sqliteCounterStep(this.db, (step) => {
+      const current: boolean[] = [];
+      for (const { bucket, limit } of buckets) {
+        const row = step.get('select used, window_started_at, window_started_at > ? as current from guess_budgets where bucket = ?', windowFloor.valueOf(), bucket);
+        const inWindow = Boolean(row?.current);
+        if (inWindow && Number(row!.used) >= limit) return { refused: { bucket, limit, windowStartedAt: toDate(row!.window_started_at) } };
+        current.push(inWindow);
+      }
+      const right = check();
+      if (!right) {
+        buckets.forEach(({ bucket }, i) => {
+          if (current[i]) step.run('update guess_budgets set used = used + 1 where bucket = ?', bucket);
+          // No row, or its window ended: this guess starts the next window.
+          else step.run('insert into guess_budgets (bucket, window_started_at, used) values (?, ?, 1) on conflict (bucket) do update set window_started_at = excluded.window_started_at, used = 1', bucket, now.valueOf());
+        });
+      }
+      return { right };
+    });
   }
 
   async refund(buckets: readonly string[]): Promise<void> {

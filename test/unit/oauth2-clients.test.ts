@@ -63,5 +63,5 @@ describe('OAuth2 client registry', () => {
 
 /** A budget that never refuses (the registry's checks are what these tests look at). */
 function unlimitedGuesses(): GuessBudget {
-  return { reserveOrThrow: async () => ({ succeeded: async () => {}, failed: async () => {} }) } as unknown as GuessBudget;
+  return { checkOrThrow: async (_subject: unknown, _ip: unknown, check: () => boolean) => check() } as unknown as GuessBudget;
 }

@@ -51,12 +51,9 @@ export async function authenticateClient(registry: ClientRegistry, credentials: 
   }
   if (!secret) throw invalidClient(hasBasic, client ? `missing secret for ${id}` : `unknown client ${id}`);
   // RFC 6749 §2.3.1: protect client secrets against guessing. The guess is reserved before the
-  // secret is compared, per client id (known or not, alike) and per address.
-  const reservation = await options.guesses.reserveOrThrow({ client: id }, options.ip);
-  if (!client || !ClientRegistry.secretMatches(client, secret)) {
-    await reservation.failed('bad_client_secret');
-    throw invalidClient(hasBasic, client ? `wrong secret for ${id}` : `unknown client ${id}`);
-  }
-  await reservation.succeeded();
+  // secret is compared (in one step with it where the store can), per client id (known or not,
+  // alike) and per address.
+  const right = await options.guesses.checkOrThrow({ client: id }, options.ip, () => client !== undefined && ClientRegistry.secretMatches(client, secret), 'bad_client_secret');
+  if (!right || !client) throw invalidClient(hasBasic, client ? `wrong secret for ${id}` : `unknown client ${id}`);
   return client;
 }

@@ -1,0 +1,41 @@
+import type { Knex } from 'knex';
+import { dialectOf } from './connect.js';
+import { sqliteStatement, unsynced, type SqliteConnection } from './prepared.js';
+
+/** What a synchronous step may run: statements prepared once per connection. */
+export interface SqliteStep {
+  get(sql: string, ...values: unknown[]): Record<string, unknown> | undefined;
+  run(sql: string, ...values: unknown[]): number;
+}
+
+/**
+ * Runs `work` as one write transaction on SQLite, synchronously: `BEGIN IMMEDIATE` takes the
+ * file's write lock before the first read, so no other request of this process and no other
+ * process reads or writes between the step's reads, its decision and its writes. For counters
+ * only: the commit does not wait for the disk (see `PreparedWrite`). Undefined when the store is
+ * not SQLite or `db` is a transaction: the caller then runs its steps apart.
+ */
+export async function sqliteCounterStep<T>(db: Knex, work: (step: SqliteStep) => T): Promise<T | undefined> {
+  if (db.isTransaction || dialectOf(db) !== 'sqlite') return undefined;
+  const connection = (await db.client.acquireConnection()) as SqliteConnection;
+  const step: SqliteStep = {
+    get: (sql, ...values) => sqliteStatement(connection, sql).get(...values) as Record<string, unknown> | undefined,
+    run: (sql, ...values) => sqliteStatement(connection, sql).run(...values).changes,
+  };
+  try {
+    return unsynced(connection, () => {
+      sqliteStatement(connection, 'BEGIN IMMEDIATE').run();
+      try {
+        const result = work(step);
+        sqliteStatement(connection, 'COMMIT').run();
+        return result;
+      } catch (error) {
+        // SQLite may have ended the transaction itself (a full disk); a ROLLBACK then fails.
+        if (connection.inTransaction) sqliteStatement(connection, 'ROLLBACK').run();
+        throw error;
+      }
+    });
+  } finally {
+    await db.client.releaseConnection(connection);
+  }
+}
