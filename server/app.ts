@@ -9,6 +9,7 @@ import type { Kernel } from '../core/kernel/index.js';
 import { faces as FACE_TABLE, type FaceName } from '../generated/faces.gen.js';
 import { bindFaces, bindSecurityFirst, boundOperations, operationTable, type Bound } from './bind.js';
 import { expressMessages, type ExpressMessages } from './express-messages.js';
+import { HeadAsGet } from './head.js';
 import { LeanLane } from './lean-lane.js';
 import type { RouteTable } from './route-table.js';
 import { contractFor } from './contract.js';
@@ -83,6 +84,8 @@ export function buildApp(options: AppOptions): BuiltApp {
   const table = operationTable(operations);
   bindSecurityFirst(app, operations, bindOptions);
   const mountedPaths = new Set(options.faces.flatMap((f) => Object.values(f.module.routes).map((r) => r.path)));
+  const head = new HeadAsGet(table, operations, contractFor(mountedPaths));
+  app.use(head.before);
   app.use(
     OpenApiValidator.middleware({
       apiSpec: contractFor(mountedPaths) as never,
@@ -97,12 +100,12 @@ export function buildApp(options: AppOptions): BuiltApp {
       ignorePaths: (path: string) => /^\/(healthz|login|ui)(\/|$)/.test(path) || DOCS_PATHS.test(path),
     }),
   );
-  app.use(requireDeclaredBody, refuseInexactIntegers);
+  app.use(head.after, requireDeclaredBody, refuseInexactIntegers);
   bindFaces(app, table, bindOptions);
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(new GatehouseError('not_found', { logDetail: `no route ${req.method} ${req.path}` })));
   const renderers = new Map(options.faces.map((f) => [f.module.face, f.module.renderError]));
-  const fail = errorHandler(logger, operationMatcher(table), renderers, options.observability);
+  const fail = errorHandler(logger, operationMatcher(table), renderers, head, options.observability);
   app.use(fail);
   const prelude = [requestIdAndDefaults, ...(options.observability ? [options.observability.middleware] : []), cookies, plainCookies];
   const lane = new LeanLane(app, table, operations, contractFor(mountedPaths), { prelude, facePreludes, fail, bind: bindOptions });
@@ -207,8 +210,9 @@ function fromFramework(error: unknown): GatehouseError {
   return asGatehouseError(error);
 }
 
-function errorHandler(rootLogger: Logger, operationOf: OperationMatcher, renderers: ReadonlyMap<FaceName, FaceErrorRenderer>, observability?: Observability) {
+function errorHandler(rootLogger: Logger, operationOf: OperationMatcher, renderers: ReadonlyMap<FaceName, FaceErrorRenderer>, head: HeadAsGet, observability?: Observability) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    head.restore(req);
     const domainError = fromFramework(error);
     const logger = observability ? observability.requestLogger(res, rootLogger) : rootLogger;
     const addressed = res.locals.face === undefined ? operationOf(req.method, req.path) : undefined;
@@ -224,6 +228,8 @@ function errorHandler(rootLogger: Logger, operationOf: OperationMatcher, rendere
     const render = renderers.get(face) ?? renderers.get('platform')!;
     const reply = render(domainError, operationId);
     if (reply.status === 503) observability?.unavailable(domainError);
+    // RFC 9110 §15.5.6: a 405 names the methods the resource does take.
+    if (domainError.code === 'method_not_allowed') res.set('Allow', head.allowed(req.path));
     res.status(reply.status).set(reply.headers).json(reply.body);
   };
 }
