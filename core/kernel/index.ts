@@ -14,6 +14,7 @@ import type { FirstPartyTokens } from './oauth2/first-party.js';
 import { OAuth2ClientAdministration } from './oauth2/client-admin.js';
 import { OAuth2Service } from './oauth2/service.js';
 import { OneTimeLoginService } from './onetime.js';
+import { Principals } from './principal.js';
 import { HashingPool } from './hashing-pool.js';
 import { PasswordHasher } from './passwords.js';
 import type { KernelStore, TxHandle } from './ports.js';
@@ -62,6 +63,8 @@ export interface Kernel {
   /** OAuth2 clients registered at run time (the admin face); configured ones are read-only */
   readonly clientAdmin: OAuth2ClientAdministration;
   readonly apiKeys: ApiKeyService;
+  /** the caller behind a bearer token, an API token or an API certificate, alike for every face */
+  readonly principals: Principals;
   readonly directory: DirectoryService;
   readonly upstream: UpstreamAccounts;
   /** failed-guess counters per username and per address, shared by every instance */
@@ -96,6 +99,7 @@ export function createKernel(deps: KernelDeps): Kernel {
   const guesses = new GuessBudget(clock, config.login, store.guessBudgets, store.loginAttempts);
   const login = new LoginService(store, passwords, guesses, totp, auditor, deps.telemetry ?? NO_TELEMETRY);
   const oauth2 = new OAuth2Service({ store, clock, config, box, auditor, login, guesses });
+  const apiKeys = new ApiKeyService(store, clock);
   const roles: ReadonlySet<string> = new Set(['admin', 'viewer', ...Object.keys(config.mgmt.okta.mapRoles)]);
   return {
     clock,
@@ -109,7 +113,8 @@ export function createKernel(deps: KernelDeps): Kernel {
     tokens: oauth2.firstParty,
     oauth2,
     clientAdmin: new OAuth2ClientAdministration(oauth2.clients, () => store.oauth2Clients, clock, audit),
-    apiKeys: new ApiKeyService(store, clock),
+    apiKeys,
+    principals: new Principals(oauth2.firstParty, apiKeys),
     directory: new DirectoryService(store, clock, audit),
     accountAdmin: new AccountAdministration(store, clock, passwords, audit, config.accounts, roles),
     upstream: new UpstreamAccounts(store, clock, auditor, config.accounts),

@@ -26,14 +26,7 @@ export function createAdminRules({ kernel }: FaceDeps<object, object>): AdminRul
     service: new AdminService(kernel),
     async authenticate(credentials) {
       const bearer = credentials.bearer;
-      let principal: Principal | undefined;
-      if (bearer?.startsWith(API_KEY_PREFIX)) {
-        const found = await kernel.apiKeys.authenticate(bearer);
-        principal = found ? { account: found.account, apiKey: found.credential, via: 'api-key' } : undefined;
-      } else if (bearer) {
-        const live = await kernel.tokens.verify(bearer);
-        principal = live ? { account: live.account, accessToken: live, via: 'bearer' } : undefined;
-      }
+      const principal = bearer?.startsWith(API_KEY_PREFIX) ? await kernel.principals.fromApiKey(bearer) : await kernel.principals.fromBearer(bearer);
       if (!principal) throw new GatehouseError('unauthenticated', { challenge: 'Bearer', logDetail: bearer ? 'token unknown, revoked, expired or inactive' : 'no bearer token' });
       if (!(await kernel.accounts.isAdministrator(principal.account))) throw new GatehouseError('forbidden', { message: 'administrator rights required' });
       return { ...principal, admin: true };

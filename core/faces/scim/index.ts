@@ -40,13 +40,13 @@ export function createScimRules({ kernel, settings }: FaceDeps<object, ScimSetti
       const refused = (detail: string) => new GatehouseError('unauthenticated', { challenge: 'Bearer', logDetail: detail });
       if (!token) throw refused('no bearer token');
       const guess = await kernel.guesses.reserveAddressOrThrow(meta.ip);
-      const found = await kernel.apiKeys.authenticate(token, SCIM_TOKEN_TYPES);
-      if (!found) {
+      const principal = await kernel.principals.fromApiKey(token, SCIM_TOKEN_TYPES);
+      if (!principal) {
         await guess.failed('unknown_scim_token');
         throw refused('SCIM token unknown, revoked, expired, or its account inactive');
       }
       await guess.succeeded();
-      return { account: found.account, apiKey: found.credential, via: 'api-key' };
+      return principal;
     },
   };
 }

@@ -17,18 +17,12 @@ export const credentialsAuthenticator: Authenticator<CredentialsRules> = async (
   if (allowsAnonymous(route)) return undefined;
   const header = req.get('authorization')?.trim() ?? '';
   const [, scheme, value] = /^(\S+)\s+(\S+)$/.exec(header) ?? [];
+  const { principals } = ctx.kernel;
   let principal: Principal | undefined;
-  if (scheme?.toLowerCase() === 'apitoken') {
-    const found = await ctx.kernel.apiKeys.authenticate(value!);
-    principal = found ? { account: found.account, apiKey: found.credential, via: 'api-key' } : undefined;
-  } else if (ctx.credentials.bearer) {
-    const live = await ctx.kernel.tokens.verify(ctx.credentials.bearer);
-    principal = live ? { account: live.account, accessToken: live, via: 'bearer' } : undefined;
-  } else if (!scheme && ctx.credentials.clientCertificate) {
-    // An API certificate as the TLS client certificate: the same authority as its owner's API token.
-    const found = await ctx.kernel.apiKeys.authenticateCertificate(ctx.credentials.clientCertificate);
-    principal = found ? { account: found.account, apiKey: found.credential, via: 'api-key' } : undefined;
-  }
+  if (scheme?.toLowerCase() === 'apitoken') principal = await principals.fromApiKey(value);
+  else if (ctx.credentials.bearer) principal = await principals.fromBearer(ctx.credentials.bearer);
+  // An API certificate as the TLS client certificate: the same authority as its owner's API token.
+  else if (!scheme) principal = await principals.fromCertificate(ctx.credentials.clientCertificate);
   if (!principal) {
     throw new GatehouseError('unauthenticated', { reason: 'UNAUTHENTICATED', challenge: 'APIToken', logDetail: scheme ? `${scheme} credential unknown, revoked, expired or inactive` : ctx.credentials.clientCertificate ? 'client certificate unknown, revoked, expired or inactive' : 'no Authorization header' });
   }

@@ -19,7 +19,7 @@ export const mgmtAuthenticator: Authenticator<MgmtRules> = async (_req, route, c
     if (!basic || basic === 'malformed') throw noBasicCredentials();
     return undefined;
   }
-  const live = bearer ? await ctx.kernel.tokens.verify(bearer) : undefined;
-  if (!live) throw new GatehouseError('unauthenticated', { message: 'invalid or expired token', challenge: 'Bearer', logDetail: bearer ? 'unknown, revoked or expired token' : 'no bearer token' });
-  return { account: live.account, accessToken: live, via: 'bearer' };
+  const principal = await ctx.kernel.principals.fromBearer(bearer);
+  if (!principal) throw new GatehouseError('unauthenticated', { message: 'invalid or expired token', challenge: 'Bearer', logDetail: bearer ? 'unknown, revoked or expired token' : 'no bearer token' });
+  return principal;
 };

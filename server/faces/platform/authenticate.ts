@@ -1,7 +1,6 @@
 import { GatehouseError } from '../../../core/errors.js';
 import type { PlatformRules } from '../../../core/faces/platform/index.js';
-import type { Principal } from '../../../core/kernel/principal.js';
-import { allowsAnonymous, type AuthContext, type Authenticator } from '../../security/types.js';
+import { allowsAnonymous, type Authenticator } from '../../security/types.js';
 
 const UNAUTHORIZED = 'unauthorized: provide a valid JWT Bearer token or API key';
 
@@ -19,27 +18,15 @@ export const platformAuthenticator: Authenticator<PlatformRules> = async (req, r
     await ctx.rules.rateLimit.check(`platform:${ctx.meta.ip ?? 'unknown'}`);
     return undefined;
   }
-  const principal = (await fromBearer(ctx)) ?? (await fromApiKey(req.get('x-api-key'), ctx)) ?? (await fromClientCertificate(req.get('authorization'), req.get('x-api-key'), ctx));
+  const { principals } = ctx.kernel;
+  const apiKey = req.get('x-api-key');
+  const principal =
+    (await principals.fromBearer(ctx.credentials.bearer)) ??
+    (await principals.fromApiKey(apiKey?.trim())) ??
+    // A presented header that failed is a failed login, never a fall-back to the certificate.
+    (req.get('authorization') || apiKey ? undefined : await principals.fromCertificate(ctx.credentials.clientCertificate));
   if (!principal) throw new GatehouseError('unauthenticated', { message: UNAUTHORIZED, challenge: 'Bearer' });
   // A service account counts when its roles grant `admin` in `system` (the contract's rule).
   if (!(await ctx.kernel.accounts.isAdministrator(principal.account))) throw new GatehouseError('forbidden', { message: 'admin access required' });
   return { ...principal, admin: true };
 };
-
-async function fromBearer(ctx: AuthContext<PlatformRules>): Promise<Principal | undefined> {
-  const { bearer } = ctx.credentials;
-  const live = bearer ? await ctx.kernel.tokens.verify(bearer) : undefined;
-  return live ? { account: live.account, accessToken: live, via: 'bearer' } : undefined;
-}
-
-async function fromApiKey(key: string | undefined, ctx: AuthContext<PlatformRules>): Promise<Principal | undefined> {
-  const found = key ? await ctx.kernel.apiKeys.authenticate(key.trim()) : undefined;
-  return found ? { account: found.account, apiKey: found.credential, via: 'api-key' } : undefined;
-}
-
-async function fromClientCertificate(authorization: string | undefined, apiKey: string | undefined, ctx: AuthContext<PlatformRules>): Promise<Principal | undefined> {
-  // A presented header that failed is a failed login, never a fall-back to the certificate.
-  if (authorization || apiKey || !ctx.credentials.clientCertificate) return undefined;
-  const found = await ctx.kernel.apiKeys.authenticateCertificate(ctx.credentials.clientCertificate);
-  return found ? { account: found.account, apiKey: found.credential, via: 'api-key' } : undefined;
-}

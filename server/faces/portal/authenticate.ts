@@ -15,7 +15,7 @@ export const portalAuthenticator: Authenticator<PortalRules> = async (_req, rout
     return undefined;
   }
   const { bearer } = ctx.credentials;
-  const live = bearer ? await ctx.kernel.tokens.verify(bearer) : undefined;
-  if (!live) throw new GatehouseError('unauthenticated', { challenge: 'Bearer', logDetail: bearer ? 'unknown, revoked or expired token' : 'no bearer token' });
-  return { account: live.account, accessToken: live, via: 'bearer' };
+  const principal = await ctx.kernel.principals.fromBearer(bearer);
+  if (!principal) throw new GatehouseError('unauthenticated', { challenge: 'Bearer', logDetail: bearer ? 'unknown, revoked or expired token' : 'no bearer token' });
+  return principal;
 };

@@ -20,8 +20,8 @@ export const simpleAuthAuthenticator: Authenticator<SimpleAuthRules> = async (re
     // OIDC UserInfo: an access token and nothing else (RFC 6750 §2.1); failures in RFC 6750's words.
     if (has(route, 'AccessToken')) {
       const { bearer } = ctx.credentials;
-      const live = bearer ? await ctx.kernel.tokens.verify(bearer) : undefined;
-      if (!live) {
+      const principal = await ctx.kernel.principals.fromBearer(bearer);
+      if (!principal) {
         throw new GatehouseError('invalid_token', {
           reason: 'invalid_token',
           message: 'the access token is missing, unknown, expired or revoked',
@@ -29,7 +29,7 @@ export const simpleAuthAuthenticator: Authenticator<SimpleAuthRules> = async (re
           logDetail: bearer ? 'unknown, revoked or expired token' : 'no bearer token',
         });
       }
-      return { account: live.account, accessToken: live, via: 'bearer' };
+      return principal;
     }
 
     const sharedKey = has(route, 'SharedKey');
