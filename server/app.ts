@@ -84,7 +84,10 @@ export function buildApp(options: AppOptions): BuiltApp {
   const table = operationTable(operations);
   bindSecurityFirst(app, operations, bindOptions);
   const mountedPaths = new Set(options.faces.flatMap((f) => Object.values(f.module.routes).map((r) => r.path)));
-  const head = new HeadAsGet(table, operations, contractFor(mountedPaths));
+  // Read, never changed, by the HEAD mapping and the lean lane. The validator gets a copy of its
+  // own: its ref parser and schema preprocessor change the document they are given.
+  const contract = contractFor(mountedPaths);
+  const head = new HeadAsGet(table, operations, contract);
   app.use(head.before);
   app.use(
     OpenApiValidator.middleware({
@@ -108,7 +111,7 @@ export function buildApp(options: AppOptions): BuiltApp {
   const fail = errorHandler(logger, operationMatcher(table), renderers, head, options.observability);
   app.use(fail);
   const prelude = [requestIdAndDefaults, ...(options.observability ? [options.observability.middleware] : []), cookies, plainCookies];
-  const lane = new LeanLane(app, table, operations, contractFor(mountedPaths), { prelude, facePreludes, fail, bind: bindOptions });
+  const lane = new LeanLane(app, table, operations, contract, { prelude, facePreludes, fail, bind: bindOptions });
   return { app, lane, messages };
 }
 
