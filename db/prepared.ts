@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { dialectOf } from './connect.js';
+import { sqliteRows, sqliteStatement, unsynced, type SqliteConnection } from './sqlite-connection.js';
 
 /** A hot-path statement's SQL in the driver's own dialect, and where each call's values go. */
 interface CompiledStatement {
@@ -126,55 +127,13 @@ export class PreparedWrite<A extends unknown[]> {
   }
 }
 
-export interface SqliteStatement {
-  get(...values: unknown[]): unknown;
-  all(...values: unknown[]): unknown[];
-  run(...values: unknown[]): { changes: number };
-}
-
-export interface SqliteConnection {
-  readonly inTransaction: boolean;
-  prepare(sql: string): SqliteStatement;
-  pragma(source: string, options: { simple: true }): unknown;
-}
-
-/** better-sqlite3 statements of each connection, prepared on first use. */
-const sqliteStatements = new WeakMap<object, Map<string, SqliteStatement>>();
-
-export function sqliteStatement(connection: SqliteConnection, sql: string): SqliteStatement {
-  let statements = sqliteStatements.get(connection);
-  if (!statements) sqliteStatements.set(connection, (statements = new Map()));
-  let statement = statements.get(sql);
-  if (!statement) statements.set(sql, (statement = connection.prepare(sql)));
-  return statement;
-}
-
-/** Each connection's own `synchronous` level, read once: an unsynced write restores it. */
-const syncLevels = new WeakMap<object, number>();
-
 function sqliteExecute(connection: object, sql: string, bindings: unknown[], outcome: Outcome): unknown {
   const sqlite = connection as SqliteConnection;
+  if (outcome === 'first') return sqliteRows(sqlite, sql).first(bindings);
+  if (outcome === 'all') return sqliteRows(sqlite, sql).all(bindings);
   const statement = sqliteStatement(sqlite, sql);
-  if (outcome === 'first') return statement.get(...bindings);
-  if (outcome === 'all') return statement.all(...bindings);
   if (outcome === 'changes') return statement.run(...bindings).changes;
   return unsynced(sqlite, () => statement.run(...bindings).changes);
-}
-
-/**
- * Runs `work` with the connection's commits not waiting for the disk (`synchronous = NORMAL`),
- * then restores the connection's own level. better-sqlite3 is synchronous: nothing else runs on
- * the connection meanwhile.
- */
-export function unsynced<T>(sqlite: SqliteConnection, work: () => T): T {
-  let level = syncLevels.get(sqlite);
-  if (level === undefined) syncLevels.set(sqlite, (level = Number(sqlite.pragma('synchronous', { simple: true }))));
-  sqliteStatement(sqlite, 'PRAGMA synchronous = NORMAL').run();
-  try {
-    return work();
-  } finally {
-    sqliteStatement(sqlite, `PRAGMA synchronous = ${level}`).run();
-  }
 }
 
 function mysqlExecute(connection: object, sql: string, bindings: unknown[], outcome: Outcome): Promise<unknown> {

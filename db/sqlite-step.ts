@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { dialectOf } from './connect.js';
-import { sqliteStatement, unsynced, type SqliteConnection } from './prepared.js';
+import { sqliteStatement, unsynced, type SqliteConnection } from './sqlite-connection.js';
 
 /** What a synchronous step may run: statements prepared once per connection. */
 export interface SqliteStep {
