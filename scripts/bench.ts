@@ -38,6 +38,8 @@ function cleanUp(): Promise<void> {
 
 async function startServers(targets: Target[], options: BenchOptions, fixtures: Fixtures): Promise<Map<ServerKey, ServerUnderTest>> {
   const keys = new Set(targets.map((t) => t.server));
+  // A floor reads the bench's own session, which that store's Gatehouse set up.
+  for (const db of ['sqlite', 'mariadb'] as const) if (keys.has(`floor-${db}`)) keys.add(db);
   // Databases first: a missing MariaDB server is reported before any process starts.
   let sqliteDir: string | undefined;
   let mariadb: Awaited<ReturnType<typeof createPrivateDatabase>> | undefined;
@@ -79,6 +81,11 @@ async function startServers(targets: Target[], options: BenchOptions, fixtures: 
     if (!server) continue;
     const fixture = (fixtures.gatehouse[db] = await setUpGatehouse(server.origin, storms ? options.stormConnections : 0));
     if (options.sessions) await fillSessions(stores[db]!, fixture.login.username, options.sessions, (line) => log(`${server.name}: ${line}`));
+    if (keys.has(`floor-${db}`)) {
+      const store = stores[db]!;
+      const env: Record<string, string> = 'url' in store ? { FLOOR_DATABASE_URL: store.url } : { FLOOR_SQLITE_PATH: store.sqlitePath };
+      servers.set(`floor-${db}`, await startHelper(`floor · ${db === 'sqlite' ? 'SQLite' : 'MariaDB'}`, 'floor-vouch.ts', ROOT, env));
+    }
   }
   return servers;
 }

@@ -40,7 +40,7 @@ function toSession(row: DbSessionRow): Session {
  * One round trip for the hottest path (vouch runs it on every proxied request): the session, its
  * account and the account's roles. Account columns are prefixed to keep them apart.
  */
-function sessionWithAccount(db: Knex, tokenHash: string): Knex.QueryBuilder {
+export function sessionWithAccount(db: Knex, tokenHash: string): Knex.QueryBuilder {
   return db('sessions as s')
     .join('accounts as a', 'a.id', 's.account_id')
     .select(...SESSION_COLUMNS.map((c) => `s.${c}`), ...prefixedAccountColumns(db, 'a'))

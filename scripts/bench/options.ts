@@ -30,7 +30,7 @@ export const USAGE = `npm run bench -- [options]
   --warmup <s>          seconds of unrecorded load before each measurement (default 2; --quick: 0.5)
   --connections <n>     concurrent connections of the load generator (default 50)
   --storm <n>           concurrent wrong-password logins during the storm targets (default 20)
-  --only <list>         comma-separated target ids or parts of them: vouch, sqlite, vouch:mariadb, oidc
+  --only <list>         comma-separated target ids or parts of them: vouch, sqlite, vouch:mariadb, floor, oidc
   --quick               short durations for a smoke run
   --json                print the results as JSON instead of the Markdown tables
   --bcrypt-cost <n>     GATEHOUSE_BCRYPT_COST of the servers (default 10, the product's default)

@@ -26,7 +26,8 @@ async function ready(name: string, child: Child, origin: string, health: string)
 export async function startHelper(name: string, script: string, root: string, env: Record<string, string> = {}): Promise<ServerUnderTest> {
   const port = await freePort();
   const child = forkScript(name, join(root, 'scripts/bench', script), { ...process.env, ...env, PORT: String(port) }, root);
-  return ready(name, child, `http://127.0.0.1:${port}`, script === 'oidc-peer.ts' ? '/.well-known/openid-configuration' : '/');
+  const health = { 'oidc-peer.ts': '/.well-known/openid-configuration', 'floor-vouch.ts': '/healthz' }[script] ?? '/';
+  return ready(name, child, `http://127.0.0.1:${port}`, health);
 }
 
 let prepared = false;

@@ -9,7 +9,7 @@ import { basicAuth } from './http.js';
 import type { HttpRequest } from './load-types.js';
 
 export type Database = 'sqlite' | 'mariadb';
-export type ServerKey = 'node-http' | 'express' | Database | 'oidc';
+export type ServerKey = 'node-http' | 'express' | Database | 'oidc' | `floor-${Database}`;
 
 export type Goal =
   | { kind: 'none' }
@@ -95,6 +95,9 @@ function gatehouseTargets(db: Database): Target[] {
   const on = (name: string) => `${name}:${db}`;
   const label = (what: string) => `${what} · ${DB_LABEL[db]}`;
   return [
+    // The floor under vouch on this store (scripts/bench/floor-vouch.ts): its ratio is as far as
+    // any framework on the same lookup could go.
+    { id: on('floor'), label: label('floor: node:http + session lookup'), server: `floor-${db}`, goal: { kind: 'none' }, ...vouch(db) },
     { id: on('vouch'), label: label('vouch'), server: db, goal: { kind: 'vs-express', min: db === 'sqlite' ? 2.0 : 1.0 }, ...vouch(db) },
     { id: on('token-info'), label: label('token_info'), server: db, goal: { kind: 'vs-express', min: 0.8 }, ...tokenInfo(db) },
     {

@@ -30,19 +30,21 @@ function alive(pid: number): boolean {
 // cleans up after itself.
 describe('npm run bench', () => {
   it('prints the report for a quick round and leaves no process or file behind', async () => {
-    const run = await bench(['--quick', '--rounds', '1', '--duration', '1', '--connections', '8', '--only', 'node-http,vouch:sqlite']);
+    const run = await bench(['--quick', '--rounds', '1', '--duration', '1', '--connections', '8', '--only', 'node-http,floor:sqlite,vouch:sqlite']);
     expect(run.code, run.stderr).toBe(0);
 
     const rows = run.stdout.split('\n').filter((line) => line.startsWith('| '));
     expect(rows[0]).toMatch(/^\| target +\| req\/s +\| p99 ms +\| × Express +\| RSS MB +\| goal +\| measured +\| met +\|$/);
-    const targets = rows.slice(1, 4).map((row) => row.split('|')[1]!.trim());
-    expect(targets).toEqual(['bare node:http', 'bare Express 5', 'vouch · SQLite']);
+    const targets = rows.slice(1, 5).map((row) => row.split('|')[1]!.trim());
+    expect(targets).toEqual(['bare node:http', 'bare Express 5', 'floor: node:http + session lookup · SQLite', 'vouch · SQLite']);
     expect(rows.find((row) => row.startsWith('| vouch · SQLite'))).toContain('≥ 2.0× Express');
     expect(rows.find((row) => row.startsWith('| Gatehouse · SQLite'))).toContain('idle ≤ 120, peak ≤ 250');
 
-    // Four processes: the two baselines, Gatehouse (as `npm start` runs it) and the load generator.
+    // Five processes: the two baselines, Gatehouse (as `npm start` runs it), the floor under vouch
+    // (which answered the bench's own session cookie, or the run would have failed) and the load
+    // generator.
     const started = [...run.stderr.matchAll(/^started (.+) \(pid (\d+)\)$/gm)].map((m) => ({ name: m[1], pid: Number(m[2]) }));
-    expect(started.map((s) => s.name).sort()).toEqual(['Gatehouse · SQLite', 'bare Express 5', 'bare node:http', 'load generator']);
+    expect(started.map((s) => s.name).sort()).toEqual(['Gatehouse · SQLite', 'bare Express 5', 'bare node:http', 'floor · SQLite', 'load generator']);
     expect(started.filter((s) => alive(s.pid))).toEqual([]);
     const workDir = /^SQLite work dir (.+)$/m.exec(run.stderr)?.[1];
     expect(workDir).toBeDefined();
