@@ -55,9 +55,12 @@ export class GuessBudget {
   ) {}
 
   /** Reserves one guess against the subject and the address, or says why not (nothing is checked then). */
-  async reserve(subject: GuessSubject, ip: string | null, options: { addressOnly?: boolean } = {}): Promise<Reservation | Refused> {
-    const buckets = this.bucketsOf(subject, ip, options);
-    const { now, floor } = this.window();
+  reserve(subject: GuessSubject, ip: string | null, options: { addressOnly?: boolean } = {}): Promise<Reservation | Refused> {
+    return this.reserveIn(this.bucketsOf(subject, ip, options), this.window(), subject, ip);
+  }
+
+  /** `reserve` for buckets and a window already worked out (`checkOrThrow` has them). */
+  private async reserveIn(buckets: readonly GuessBucket[], { now, floor }: { now: Date; floor: Date }, subject: GuessSubject, ip: string | null): Promise<Reservation | Refused> {
     const taken: string[] = [];
     for (const { bucket, limit } of buckets) {
       const outcome = await this.repo.reserve(bucket, limit, now, floor);
@@ -76,19 +79,22 @@ export class GuessBudget {
    * reserved, checked and settled; the check's answer, or `throttled` without checking. Where the
    * store can do the three as one locked step (SQLite) a right answer writes nothing, where
    * reserving and refunding apart took three commits (introspection ran at a third of its speed
-   * for them). Elsewhere: `reserveOrThrow`, the check, the settlement. Either way no guess is
-   * checked unless every budget had room for it, and a wrong one stays spent.
+   * for them). Elsewhere: a reservation as `reserveOrThrow` makes, the check, the settlement.
+   * Either way no guess is checked unless every budget had room for it, and a wrong one stays
+   * spent.
    */
   async checkOrThrow(subject: GuessSubject, ip: string | null, check: () => boolean, reason: string): Promise<boolean> {
-    const { now, floor } = this.window();
-    const settled = await this.repo.settleAtOnce(this.bucketsOf(subject, ip), now, floor, check);
+    const buckets = this.bucketsOf(subject, ip);
+    const window = this.window();
+    const settled = await this.repo.settleAtOnce(buckets, window.now, window.floor, check);
     if (settled === undefined) {
-      const reservation = await this.reserveOrThrow(subject, ip);
+      const reservation = await this.reserveIn(buckets, window, subject, ip);
+      if (isRefused(reservation)) throw throttled(reservation);
       const right = check();
       await (right ? reservation.succeeded() : reservation.failed(reason));
       return right;
     }
-    if ('refused' in settled) throw throttled(this.refusal(settled.refused, now));
+    if ('refused' in settled) throw throttled(this.refusal(settled.refused, window.now));
     if (!settled.right) await this.recordFailure(bucketOf(subject), ip, reason);
     return settled.right;
   }
