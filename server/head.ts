@@ -7,7 +7,8 @@ import type { RouteTable } from './route-table.js';
 export const STATE_CHANGING_GET = 'x-gatehouse-state-changing';
 
 const AS_GET = Symbol('HEAD handled as GET');
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+/** In the order `Allow` names them; HEAD goes wherever GET does, unless the GET changes state. */
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 /**
  * HEAD (RFC 9110 §9.3.2): wherever GET is served, HEAD answers with GET's status and header
@@ -50,9 +51,7 @@ export class HeadAsGet {
 
   /** The `Allow` field of a 405 for `path` (RFC 9110 §15.5.6): the methods its operations take. */
   allowed(path: string): string {
-    const methods: string[] = METHODS.filter((method) => this.table.match(method, path, false));
-    if (this.#servesHead(path)) methods.splice(1, 0, 'HEAD');
-    return methods.join(', ');
+    return METHODS.filter((method) => (method === 'HEAD' ? this.#servesHead(path) : this.table.match(method, path, false))).join(', ');
   }
 
   #servesHead(path: string): boolean {
