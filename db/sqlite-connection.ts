@@ -17,20 +17,29 @@ export interface SqliteConnection {
   pragma(source: string, options: { simple: true }): unknown;
 }
 
+/** What is made once per connection and SQL text (a statement, a row reader), kept with the connection. */
+class PerConnection<T> {
+  readonly #made = new WeakMap<object, Map<string, T>>();
+
+  constructor(private readonly make: (connection: SqliteConnection, sql: string) => T) {}
+
+  of(connection: SqliteConnection, sql: string): T {
+    let made = this.#made.get(connection);
+    if (!made) this.#made.set(connection, (made = new Map()));
+    let value = made.get(sql);
+    if (value === undefined) made.set(sql, (value = this.make(connection, sql)));
+    return value;
+  }
+}
+
 /** better-sqlite3 statements of each connection, prepared on first use. */
-const sqliteStatements = new WeakMap<object, Map<string, SqliteStatement>>();
+const statements = new PerConnection((connection, sql) => connection.prepare(sql));
 
 export function sqliteStatement(connection: SqliteConnection, sql: string): SqliteStatement {
-  let statements = sqliteStatements.get(connection);
-  if (!statements) sqliteStatements.set(connection, (statements = new Map()));
-  let statement = statements.get(sql);
-  if (!statement) statements.set(sql, (statement = connection.prepare(sql)));
-  return statement;
+  return statements.of(connection, sql);
 }
 
 type Row = Record<string, unknown>;
-
-const rowReaders = new WeakMap<object, Map<string, RowReader>>();
 
 /**
  * The rows of a hot-path query, as better-sqlite3 would give them. better-sqlite3 builds a row
@@ -40,11 +49,7 @@ const rowReaders = new WeakMap<object, Map<string, RowReader>>();
  * `sqliteStatement` users never see it raw.
  */
 export function sqliteRows(connection: SqliteConnection, sql: string): RowReader {
-  let readers = rowReaders.get(connection);
-  if (!readers) rowReaders.set(connection, (readers = new Map()));
-  let reader = readers.get(sql);
-  if (!reader) readers.set(sql, (reader = new RowReader(connection.prepare(sql).raw(true))));
-  return reader;
+  return rowReaders.of(connection, sql);
 }
 
 class RowReader {
@@ -63,6 +68,8 @@ class RowReader {
     return (this.statement.all(...values) as unknown[][]).map(this.#row);
   }
 }
+
+const rowReaders = new PerConnection((connection, sql) => new RowReader(connection.prepare(sql).raw(true)));
 
 /** Plain identifiers only go into generated code; `__proto__` would set the row's prototype. */
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -19,7 +19,7 @@ import { parseOptions, USAGE, type BenchOptions } from './bench/options.js';
 import { Child } from './bench/processes.js';
 import { markdown, summarize, type ProcessReport, type RunInfo } from './bench/report.js';
 import { gatehouseEnv, startGatehouse, startHelper, type ServerUnderTest } from './bench/servers.js';
-import { selectTargets, type Database, type Fixtures, type ServerKey, type Target } from './bench/targets.js';
+import { DB_LABEL, selectTargets, type Database, type Fixtures, type ServerKey, type Target } from './bench/targets.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -84,7 +84,7 @@ async function startServers(targets: Target[], options: BenchOptions, fixtures: 
     if (keys.has(`floor-${db}`)) {
       const store = stores[db]!;
       const env: Record<string, string> = 'url' in store ? { FLOOR_DATABASE_URL: store.url } : { FLOOR_SQLITE_PATH: store.sqlitePath };
-      servers.set(`floor-${db}`, await startHelper(`floor · ${db === 'sqlite' ? 'SQLite' : 'MariaDB'}`, 'floor-vouch.ts', ROOT, env));
+      servers.set(`floor-${db}`, await startHelper(`floor · ${DB_LABEL[db]}`, 'floor-vouch.ts', ROOT, env));
     }
   }
   return servers;

@@ -50,7 +50,7 @@ export interface Target {
   storm?: (fixtures: Fixtures) => HttpRequest[];
 }
 
-const DB_LABEL: Record<Database, string> = { sqlite: 'SQLite', mariadb: 'MariaDB' };
+export const DB_LABEL: Record<Database, string> = { sqlite: 'SQLite', mariadb: 'MariaDB' };
 const field = (body: unknown, name: string): unknown => (body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined);
 const fixturesOf = (f: Fixtures, db: Database): GatehouseFixtures => f.gatehouse[db] ?? (() => { throw new Error(`no set-up for Gatehouse on ${db}`); })();
 
