@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { dialectOf } from './connect.js';
+import { mysqlExecute } from './mysql-connection.js';
 import { sqliteRows, sqliteStatement, unsynced, type SqliteConnection } from './sqlite-connection.js';
 
 /** A hot-path statement's SQL in the driver's own dialect, and where each call's values go. */
@@ -42,7 +43,7 @@ async function execute(db: Knex, statement: CompiledStatement, values: readonly 
   });
   const connection = (await db.client.acquireConnection()) as object;
   try {
-    return sqlite ? sqliteExecute(connection, statement.sql, bindings, outcome) : await mysqlExecute(connection, statement.sql, bindings, outcome);
+    return sqlite ? sqliteExecute(connection, statement.sql, bindings, outcome) : await mysqlExecute(connection, statement.sql, bindings, outcome === 'changes-unsynced' ? 'changes' : outcome);
   } finally {
     await db.client.releaseConnection(connection);
   }
@@ -134,15 +135,4 @@ function sqliteExecute(connection: object, sql: string, bindings: unknown[], out
   const statement = sqliteStatement(sqlite, sql);
   if (outcome === 'changes') return statement.run(...bindings).changes;
   return unsynced(sqlite, () => statement.run(...bindings).changes);
-}
-
-function mysqlExecute(connection: object, sql: string, bindings: unknown[], outcome: Outcome): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    (connection as { execute(sql: string, values: unknown[], done: (error: Error | null, result: unknown) => void): void }).execute(sql, bindings, (error, result) => {
-      if (error) reject(error);
-      else if (outcome === 'first') resolve((result as Record<string, unknown>[])[0]);
-      else if (outcome === 'all') resolve(result);
-      else resolve(Number((result as { affectedRows: number }).affectedRows));
-    });
-  });
 }

@@ -77,9 +77,10 @@ export class GuessBudget {
   /**
    * A guess at a secret whose check is synchronous and cheap (an OAuth2 client secret's SHA-256):
    * reserved, checked and settled; the check's answer, or `throttled` without checking. Where the
-   * store can do the three as one locked step (SQLite) a right answer writes nothing, where
-   * reserving and refunding apart took three commits (introspection ran at a third of its speed
-   * for them). Elsewhere: a reservation as `reserveOrThrow` makes, the check, the settlement.
+   * store can do the three as one locked step (SQLite; MySQL/MariaDB once the buckets have rows in
+   * a running window) a right answer writes nothing, where reserving and refunding apart took three
+   * commits (introspection ran at a third of its speed for them on SQLite). Otherwise: a
+   * reservation as `reserveOrThrow` makes, the check, the settlement.
    * Either way no guess is checked unless every budget had room for it, and a wrong one stays
    * spent.
    */

@@ -156,10 +156,12 @@ export interface GuessBudgetRepository {
   reserve(bucket: string, limit: number, now: Date, windowFloor: Date): Promise<GuessReservation>;
   /**
    * Reserves a guess in every bucket, runs `check` and keeps the guesses only when it answers
-   * false, as one step no other guess can come between (SQLite: one write-locked transaction);
-   * `check` is not run when a budget is spent. A right answer then writes nothing. Undefined when
-   * the store cannot do this as one step: the caller reserves, checks and refunds apart. `check`
-   * must be synchronous and cheap (a SHA-256 compare): it runs while the store's lock is held.
+   * false, as one step no other guess can come between (SQLite: one write-locked transaction;
+   * MySQL/MariaDB: one transaction holding the buckets' rows locked); `check` is not run when a
+   * budget is spent. A right answer then writes nothing. Undefined when the store cannot do this as
+   * one step (MySQL/MariaDB: a bucket without its row in a running window): the caller reserves,
+   * checks and refunds apart. `check` must be synchronous and cheap (a SHA-256 compare): it runs
+   * while the store's locks are held.
    */
   settleAtOnce(buckets: readonly GuessBucket[], now: Date, windowFloor: Date, check: () => boolean): Promise<SettledGuess | undefined>;
   /** gives one guess back to each bucket, in one step (a success is no guess against the secret) */

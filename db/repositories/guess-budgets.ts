@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import type { GuessBucket, GuessBudgetRepository, GuessReservation, SettledGuess } from '../../core/kernel/ports.js';
+import { dialectOf } from '../connect.js';
+import { mysqlLockedStep, type MysqlStep } from '../mysql-connection.js';
 import { PreparedWrite } from '../prepared.js';
 import { sqliteCounterStep } from '../sqlite-step.js';
 import { toDate } from '../values.js';
@@ -44,13 +46,18 @@ export class KnexGuessBudgetRepository implements GuessBudgetRepository {
   }
 
   /**
-   * SQLite: the buckets are read, the secret checked and a wrong guess counted under the file's
-   * write lock (`sqliteCounterStep`), so parallel guesses, from this process or another, are
-   * checked one at a time against what the others spent. A right guess commits no change: one
-   * lock round instead of a commit per reservation and one for the refund. MySQL/MariaDB: one
-   * step would cost a transaction's round trips, no fewer than reserving apart (undefined).
+   * One step in which the buckets are read, the secret checked and a wrong guess counted, so
+   * parallel guesses, from this process or another, are checked one at a time against what the
+   * others spent; a right guess changes nothing. SQLite: under the file's write lock
+   * (`sqliteCounterStep`). MySQL/MariaDB: in a transaction that reads the buckets `for update`
+   * (`mysqlLockedStep`), so a right guess costs one locked read and a commit without a log flush,
+   * where reserving and refunding apart took three commits that each waited for one (introspection
+   * on MariaDB: 1 150 → 1 340 requests/s in the bench). A bucket without its row, or past its
+   * window, is left to the reservation apart (undefined), which makes or renews rows: a locked read
+   * of a missing row holds a gap lock that parallel inserts deadlock on.
    */
   async settleAtOnce(buckets: readonly GuessBucket[], now: Date, windowFloor: Date, check: () => boolean): Promise<SettledGuess | undefined> {
+    if (dialectOf(this.db) !== 'sqlite') return mysqlLockedStep(this.db, (step) => settleLocked(step, buckets, windowFloor, check));
     return sqliteCounterStep(this.db, (step) => {
       const current: boolean[] = [];
       for (const { bucket, limit } of buckets) {
@@ -87,4 +94,23 @@ export class KnexGuessBudgetRepository implements GuessBudgetRepository {
     const row = await this.db('guess_budgets').where('bucket', bucket).first('used');
     return Number(row?.used ?? 0);
   }
+}
+
+/** `settleAtOnce` on MySQL/MariaDB: the buckets' rows locked, then the secret checked. */
+async function settleLocked(step: MysqlStep, buckets: readonly GuessBucket[], windowFloor: Date, check: () => boolean): Promise<SettledGuess | undefined> {
+  const names = buckets.map((b) => b.bucket);
+  const list = names.map(() => '?').join(', ');
+  // In index order, as every statement that locks two buckets takes them: no lock cycles.
+  const rows = await step.all(`select bucket, used, window_started_at, window_started_at > ? as current from guess_budgets where bucket in (${list}) order by bucket for update`, windowFloor, ...names);
+  let ownStep = true;
+  for (const { bucket, limit } of buckets) {
+    const row = rows.find((r) => r.bucket === bucket);
+    const inWindow = Boolean(Number(row?.current ?? 0));
+    if (inWindow && Number(row!.used) >= limit) return { refused: { bucket, limit, windowStartedAt: toDate(row!.window_started_at) } };
+    if (!inWindow) ownStep = false;
+  }
+  if (!ownStep) return undefined;
+  const right = check();
+  if (!right) await step.run(`update guess_budgets set used = used + 1 where bucket in (${list})`, ...names);
+  return { right };
 }

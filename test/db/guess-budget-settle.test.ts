@@ -10,7 +10,8 @@ const LIMITS: GuessLimits = { maxFailuresPerUser: 5, maxFailuresPerIp: 50, maxFa
 
 /**
  * A client secret's guess reserved, checked and settled (`GuessBudget.checkOrThrow`): as one
- * locked step on SQLite, apart on MariaDB; the budget must read the same either way.
+ * locked step (SQLite's write lock, MariaDB's row locks), or apart where MariaDB has no row in
+ * the window yet; the budget must read the same either way.
  */
 describe.each(DATABASES)('client-secret guesses settled at once on %s', (kind) => {
   let database: TestDatabase;
@@ -24,9 +25,23 @@ describe.each(DATABASES)('client-secret guesses settled at once on %s', (kind) =
   });
   afterAll(async () => database?.drop());
 
-  it('settles in one step on SQLite only (MariaDB reserves and refunds apart)', async () => {
-    const settled = await store.guessBudgets.settleAtOnce([{ bucket: 'client:probe', limit: 3 }], clock.now(), new Date(0), () => true);
-    expect(settled).toEqual(kind === 'sqlite' ? { right: true } : undefined);
+  it('settles in one step; on MariaDB once the bucket has its row in its window', async () => {
+    const probe = [{ bucket: 'client:probe', limit: 3 }];
+    const settle = (right: boolean) => store.guessBudgets.settleAtOnce(probe, clock.now(), new Date(0), () => right);
+    // MariaDB leaves a new bucket to the reservation apart, which makes its row.
+    expect(await settle(true)).toEqual(kind === 'sqlite' ? { right: true } : undefined);
+    expect(await guesses.checkOrThrow({ client: 'probe' }, null, () => false, 'probe')).toBe(false);
+    expect(await settle(true)).toEqual({ right: true });
+    expect(await guesses.used({ client: 'probe' })).toBe(1);
+    expect(await settle(false)).toEqual({ right: false });
+    expect(await guesses.used({ client: 'probe' })).toBe(2);
+    expect(await settle(true)).toEqual({ right: true });
+    // The budget is spent: refused without a check.
+    expect(await settle(false)).toEqual({ right: false });
+    let checked = false;
+    const refused = await store.guessBudgets.settleAtOnce(probe, clock.now(), new Date(0), () => (checked = true));
+    expect(refused).toMatchObject({ refused: { bucket: 'client:probe', limit: 3 } });
+    expect(checked).toBe(false);
   });
 
   it('keeps wrong guesses spent, gives right ones back, and records each failure', async () => {
@@ -98,5 +113,38 @@ describe('a client-secret guess on SQLite', () => {
     }
     expect(seenByOther).toBe('SQLITE_BUSY');
     expect(await guesses.used({ client: 'locked' })).toBe(1);
+  });
+});
+
+describe('a client-secret guess on MariaDB', () => {
+  let database: TestDatabase;
+  let store: KernelStore;
+  let guesses: GuessBudget;
+
+  beforeAll(async () => {
+    ({ database, store } = await createMigratedStore('mysql'));
+    guesses = new GuessBudget(new ManualClock(), LIMITS, store.guessBudgets, store.loginAttempts);
+  });
+  afterAll(async () => database?.drop());
+
+  it('holds the buckets\' row locks while the secret is checked: a locked read from another connection waits for the count', async () => {
+    const guess = () => guesses.checkOrThrow({ client: 'locked' }, '198.51.100.9', () => false, 'bad_client_secret');
+    await guess(); // makes the rows: the next guess is settled in one locked step
+    const other = database.db.client;
+    const connection = (await other.acquireConnection()) as { query(sql: string, values: unknown[], done: (e: Error | null, rows: { used: number }[]) => void): void };
+    let seenByOther: Promise<number> | undefined;
+    try {
+      await guesses.checkOrThrow({ client: 'locked' }, '198.51.100.9', () => {
+        // Sent while the step holds its locks, before it counts this wrong guess.
+        seenByOther = new Promise((resolve, reject) =>
+          connection.query("select used from guess_budgets where bucket = 'client:locked' for update", [], (e, rows) => (e ? reject(e) : resolve(Number(rows[0]!.used)))),
+        );
+        return false;
+      }, 'bad_client_secret');
+      expect(await seenByOther).toBe(2);
+    } finally {
+      await other.releaseConnection(connection);
+    }
+    expect(await guesses.used({ client: 'locked' })).toBe(2);
   });
 });
