@@ -55,8 +55,11 @@ export function buildApp(options: AppOptions): BuiltApp {
   if (options.observability) app.use(options.observability.middleware);
   app.use(cookies, plainCookies);
   // application/*+json too: SCIM clients send application/scim+json (RFC 7644 §3.1).
-  app.use(express.json({ limit: '64kb', type: ['application/json', 'application/*+json'], verify: noteEmptyBody }));
-  app.use(express.urlencoded({ extended: false, limit: '64kb', verify: noteEmptyBody }));
+  const bodyParsers = [
+    express.json({ limit: '64kb', type: ['application/json', 'application/*+json'], verify: noteEmptyBody }),
+    express.urlencoded({ extended: false, limit: '64kb', verify: noteEmptyBody }),
+  ];
+  app.use(...bodyParsers);
 
   app.get('/healthz', async (_req, res, next) => {
     try {
@@ -111,9 +114,12 @@ export function buildApp(options: AppOptions): BuiltApp {
   const fail = errorHandler(logger, operationMatcher(table), renderers, head, options.observability);
   app.use(fail);
   const prelude = [requestIdAndDefaults, ...(options.observability ? [options.observability.middleware] : []), cookies, plainCookies];
-  const lane = new LeanLane(app, table, operations, contract, { prelude, facePreludes, fail, bind: bindOptions });
+  const lane = new LeanLane(app, table, operations, contract, { prelude, facePreludes, bodyParsers, bodyOperations: LANE_BODY_OPERATIONS, fail, bind: bindOptions });
   return { app, lane, messages };
 }
+
+/** POSTs the lean lane takes: token introspection (RFC 7662), which every API behind Gatehouse calls. */
+const LANE_BODY_OPERATIONS: ReadonlySet<string> = new Set(['introspectToken']);
 
 const basePathOf = (face: FaceName): string => FACE_TABLE.find((f) => f.name === face)!.basePath || '/';
 

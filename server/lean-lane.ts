@@ -1,14 +1,22 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { runOperation, type BindOptions, type Bound } from './bind.js';
-import { laneChecks, type Contract, type ParameterCheck } from './lean-lane-contract.js';
+import { laneBodyCheck, laneChecks, type BodyCheck, type Contract, type ParameterCheck } from './lean-lane-contract.js';
 import type { RouteTable } from './route-table.js';
 
 interface LaneOperation {
   bound: Bound;
   steps: readonly RequestHandler[];
   checks: Readonly<Record<string, ParameterCheck>>;
+  /** a POST's: the media types it takes and the check its parsed body must pass */
+  body?: { check: BodyCheck; mediaTypes: ReadonlySet<string> };
 }
+
+const PARSE_ERROR = Symbol('body parse error');
+type Parsed = IncomingMessage & { [PARSE_ERROR]?: unknown };
+
+/** A POST's parser step in the lane: what the app's parsers refused the body for, if anything. */
+const raiseParseError: RequestHandler = (req, _res, next) => next((req as Parsed)[PARSE_ERROR]);
 
 /** Unreserved characters only (RFC 3986 §2.3): the segment is its own decoded value. */
 const PLAIN_SEGMENT = /^[\w.~-]+$/;
@@ -18,25 +26,33 @@ export interface LeanLaneParts {
   prelude: readonly RequestHandler[];
   /** each face's step in front of its operations (`operationPrelude`), as the app mounts it */
   facePreludes: ReadonlyMap<string, RequestHandler>;
+  /** the app's body parsers, in its order (they run between the prelude and the face's step) */
+  bodyParsers: readonly RequestHandler[];
+  /** the POST operations the lane may take (a body costs a parse and a check: only the hottest) */
+  bodyOperations: ReadonlySet<string>;
   /** the app's error handler */
   fail: ErrorRequestHandler;
   bind: BindOptions;
 }
 
 /**
- * The lean lane: the hot read-only calls (forward auth's vouch, bearer checks) skip Express's
- * router, body parsers and the contract validator, and run the same steps the app runs for them —
- * the app's own request-id, observability and cookie steps, the face's operation prelude, its
- * authenticator, the operation's handler, the app's error handler — so there is one behaviour at
- * two speeds.
+ * The lean lane: the hot calls (forward auth's vouch, bearer checks, token introspection) skip
+ * Express's router and the contract validator, and run the same steps the app runs for them — the
+ * app's own request-id, observability and cookie steps, its body parsers, the face's operation
+ * prelude, its authenticator, the operation's handler, the app's error handler — so there is one
+ * behaviour at two speeds.
  *
- * It takes only a request the contract validator has nothing to check in: a GET without a query
- * string or a body, spelt exactly as the contract spells the path, to an operation whose contract
- * declares no body, no required query or header parameter, headers only as plain strings, and
- * path parameters only as plain string schemas (pattern, length, enum), which the lane checks on
- * values of unreserved characters. Anything else (a query string, a body, a percent-escape, a
- * value the schema refuses, another spelling of the path, HEAD) goes through the app unchanged,
- * which answers it as it always did.
+ * It takes only a request the contract validator has nothing to refuse or change in: a GET without
+ * a query string or a body, or a POST named in `bodyOperations` without a query string, with a
+ * body of a declared media type, spelt exactly (no parameters), and a `Content-Length`; spelt
+ * exactly as the contract spells the path, to an operation whose contract declares no required
+ * query or header parameter, headers only as plain strings, path parameters only as plain string
+ * schemas (pattern, length, enum), which the lane checks on values of unreserved characters, and a
+ * body (if any) of plain string properties (`laneBodyCheck`). Anything else (a query string, a
+ * percent-escape, a value or a body the check refuses, another spelling of the path, HEAD) goes
+ * through the app unchanged, which answers it as it always did; a POST's body is read first, by
+ * the app's own parsers, and the app's parsers then find it read (body-parser skips a finished
+ * request) and leave it as it is.
  */
 export class LeanLane {
   /** what the lane may take, per operation of the app's route table */
@@ -53,10 +69,14 @@ export class LeanLane {
     private readonly parts: LeanLaneParts,
   ) {
     for (const bound of operations) {
-      const checks = laneChecks(contract, bound);
+      const body = parts.bodyOperations.has(bound.operationId) ? laneBodyCheck(contract, bound) : undefined;
+      const checks = body ? {} : laneChecks(contract, bound);
       if (!checks) continue;
       const face = parts.facePreludes.get(bound.face.module.face);
-      this.#taken.set(bound, { bound, checks, steps: face ? [...parts.prelude, face] : parts.prelude });
+      // The body is read before the steps run (#readBody); where the app's parsers stand, the
+      // lane raises what they refused.
+      const prelude = body ? [...parts.prelude, raiseParseError] : parts.prelude;
+      this.#taken.set(bound, { bound, checks, body, steps: face ? [...prelude, face] : prelude });
     }
   }
 
@@ -66,16 +86,28 @@ export class LeanLane {
   }
 
   readonly listener: RequestListener = (req, res) => {
-    const taken = req.method === 'GET' && req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined ? this.#take(req.url ?? '') : undefined;
+    const taken = this.#take(req);
     if (!taken) return void this.app(req, res);
+    if (taken.operation.body) return this.#readBody(taken.operation, taken.params, req, res);
     this.taken++;
     this.#run(taken.operation, taken.params, req, res);
   };
 
-  /** The operation the lane answers `GET url` for, and its parameters, or undefined for the app. */
-  #take(url: string): { operation: LaneOperation; params: Record<string, string> } | undefined {
+  /** The operation the lane answers the request for, and its parameters, or undefined for the app. */
+  #take(req: IncomingMessage): { operation: LaneOperation; params: Record<string, string> } | undefined {
+    const { method, headers } = req;
+    if (headers['transfer-encoding'] !== undefined) return undefined;
+    if (method === 'GET' && headers['content-length'] === undefined) return this.#match('GET', req.url ?? '');
+    // A POST with a body of a known length (an empty one the app refuses or reads as `{}`).
+    if (method !== 'POST' || !Number(headers['content-length']) || headers['content-encoding'] !== undefined) return undefined;
+    const found = this.#match('POST', req.url ?? '');
+    return found?.operation.body?.mediaTypes.has(headers['content-type']?.toLowerCase() ?? '') ? found : undefined;
+  }
+
+  /** The operation the lane answers `method url` for, and its parameters, or undefined for the app. */
+  #match(method: 'GET' | 'POST', url: string): { operation: LaneOperation; params: Record<string, string> } | undefined {
     if (url.includes('?')) return undefined;
-    const found = this.table.match('GET', url, false);
+    const found = this.table.match(method, url, false);
     const operation = found && this.#taken.get(found.value);
     if (!operation) return undefined;
     const { params } = found;
@@ -83,6 +115,26 @@ export class LeanLane {
     if (operation.bound.route.expressPath.replace(/:(\w+)/g, (_, name: string) => params[name]!) !== url) return undefined;
     for (const [name, check] of Object.entries(operation.checks)) if (!PLAIN_SEGMENT.test(params[name]!) || !check(params[name]!)) return undefined;
     return { operation, params };
+  }
+
+  /**
+   * A POST: its body read by the app's own parsers first, as the lane's answer depends on it. A
+   * body the check refuses goes to the app (the parsers' work is not done twice: body-parser skips
+   * a request already read); a body the parsers refused is answered by the lane's steps, whose
+   * parser steps find the same error.
+   */
+  #readBody(operation: LaneOperation, params: Record<string, string>, incoming: IncomingMessage, outgoing: ServerResponse): void {
+    const parsers = this.parts.bodyParsers;
+    let i = 0;
+    const next = (error?: unknown): void => {
+      const parser = !error && parsers[i++];
+      if (parser) return void parser(incoming as Request, outgoing as Response, next);
+      if (!error && !operation.body!.check((incoming as { body?: unknown }).body)) return void this.app(incoming, outgoing);
+      if (error) (incoming as Parsed)[PARSE_ERROR] = error;
+      this.taken++;
+      this.#run(operation, params, incoming, outgoing);
+    };
+    next();
   }
 
   #run({ bound, steps }: LaneOperation, params: Record<string, string>, incoming: IncomingMessage, outgoing: ServerResponse): void {

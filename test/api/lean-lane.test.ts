@@ -7,7 +7,7 @@ import { as, createCredentialsUsers } from '../support/credentials.js';
 import { DATABASES } from '../support/databases.js';
 import { startGatehouse, type TestGatehouse } from '../support/gatehouse.js';
 import { clientCredentialsLogin, createAccount, mgmtCaller } from '../support/mgmt.js';
-import { signedIn } from '../support/oauth2.js';
+import { basic, codeFor, GRAFANA, oauth2Settings, signedIn } from '../support/oauth2.js';
 import { startPeer } from '../support/peer.js';
 import { callerWithCookie, must, simpleAuthCaller } from '../support/simple-auth.js';
 
@@ -24,6 +24,7 @@ function getWithBody(url: string): Promise<{ status: number }> {
 }
 
 const VOUCH = { authenticators: { vouch: { enabled: true, userHeader: 'X-User-Id' } } };
+const VOUCH_AND_OAUTH2 = { authenticators: { ...VOUCH.authenticators, ...(oauth2Settings().authenticators as object) } };
 
 /** Status, headers (but the date, a minted CSRF token's random value and its expiry date) and body. */
 async function answer(response: Response): Promise<unknown> {
@@ -39,14 +40,54 @@ async function answer(response: Response): Promise<unknown> {
 describe.each(DATABASES)('the lean lane on %s', (kind) => {
   let gh: TestGatehouse;
   beforeAll(async () => {
-    gh = await startGatehouse(kind, { settings: VOUCH });
+    gh = await startGatehouse(kind, { settings: VOUCH_AND_OAUTH2 });
     await createCredentialsUsers(gh); // bootstraps the first administrator: before any other account
   });
   afterAll(async () => gh?.stop());
 
-  it('serves the hot read-only operations, and no operation with a body', () => {
-    expect(gh.runtime.lane.served).toEqual(expect.arrayContaining(['vouch', 'getTokenInfo', 'getAccount', 'getUserInfo', 'getJwks', 'listApiCredentials', 'getOauth2Client']));
-    for (const id of ['introspectToken', 'createSession', 'grantToken', 'createApiCredential']) expect(gh.runtime.lane.served).not.toContain(id);
+  it('serves the hot read-only operations and token introspection, and no other operation with a body', () => {
+    expect(gh.runtime.lane.served).toEqual(expect.arrayContaining(['vouch', 'getTokenInfo', 'getAccount', 'getUserInfo', 'getJwks', 'listApiCredentials', 'getOauth2Client', 'introspectToken']));
+    for (const id of ['createSession', 'grantToken', 'revokeTokenRfc7009', 'createApiCredential']) expect(gh.runtime.lane.served).not.toContain(id);
+  });
+
+  it('answers token introspection exactly as the app does, and leaves to the app the bodies it cannot check itself', async () => {
+    const tia = await signedIn(gh, 'lane-tia');
+    const code = await codeFor(tia, { client_id: GRAFANA.id, response_type: 'code', redirect_uri: GRAFANA.redirect, scope: 'email username' });
+    const granted = must(await sa.grantToken({ client: tia.client, body: { grant_type: 'authorization_code', client_id: GRAFANA.id, client_secret: GRAFANA.secret, code, redirect_uri: GRAFANA.redirect } }));
+    const token = granted.data!.access_token;
+    const json = { 'content-type': 'application/json' };
+    const asGrafana = { ...json, authorization: basic(GRAFANA.id, GRAFANA.secret) };
+    const formType = { 'content-type': 'application/x-www-form-urlencoded' };
+    // [headers, body, whether the lane answers it]
+    const requests: [Record<string, string>, string, boolean][] = [
+      [asGrafana, JSON.stringify({ token }), true],
+      [json, JSON.stringify({ token, client_id: GRAFANA.id, client_secret: GRAFANA.secret, token_type_hint: 'access_token', extra: 1 }), true],
+      [formType, new URLSearchParams({ token, client_id: GRAFANA.id, client_secret: GRAFANA.secret }).toString(), true],
+      [asGrafana, JSON.stringify({ token: 'not-a-token' }), true],
+      [{ ...json, authorization: basic(GRAFANA.id, 'not-the-secret') }, JSON.stringify({ token }), true],
+      [json, JSON.stringify({ token }), true],
+      [asGrafana, '{"token": ', true], // the parsers refuse it: the lane answers with their error
+      [asGrafana, JSON.stringify({ token: 'x'.repeat(70_000) }), true], // over the parsers' limit
+      [asGrafana, JSON.stringify({}), false],
+      [asGrafana, JSON.stringify({ token: '' }), false],
+      [asGrafana, JSON.stringify({ token: 42 }), false],
+      [asGrafana, JSON.stringify([token]), false],
+      [{ ...formType, authorization: basic(GRAFANA.id, GRAFANA.secret) }, `token=${token}&token=${token}`, false],
+      [{ ...asGrafana, 'content-type': 'application/json; charset=utf-8' }, JSON.stringify({ token }), false],
+      [{ ...asGrafana, 'content-type': 'text/plain' }, JSON.stringify({ token }), false],
+    ];
+    for (const [i, [headers, body, lean]] of requests.entries()) {
+      const sent = { ...headers, 'x-request-id': `lane-post-${i}` };
+      const before = gh.runtime.lane.taken;
+      const viaLane = await answer(await fetch(`${gh.url}/api/v1/auth/oauth2/token_info`, { method: 'POST', headers: sent, body }));
+      expect(gh.runtime.lane.taken - before, `${i}: ${body.slice(0, 60)}`).toBe(lean ? 1 : 0);
+      const viaApp = await answer(await fetch(`${gh.url}/api/v1/auth/oauth2/token_info/`, { method: 'POST', headers: sent, body }));
+      expect(gh.runtime.lane.taken - before).toBe(lean ? 1 : 0);
+      expect(viaLane, `${i}: ${body.slice(0, 60)}`).toEqual(viaApp);
+    }
+    // What the table says is what was answered: an active token, then the refusals.
+    const active = await fetch(`${gh.url}/api/v1/auth/oauth2/token_info`, { method: 'POST', headers: asGrafana, body: JSON.stringify({ token }) });
+    expect(await active.json()).toMatchObject({ active: true, client_id: GRAFANA.id, sub: tia.uuid, scope: 'email username' });
   });
 
   it('answers exactly as the app does: live, unknown and missing credentials, forwarded headers', async () => {
