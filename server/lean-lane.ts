@@ -26,7 +26,7 @@ export interface LeanLaneParts {
   prelude: readonly RequestHandler[];
   /** each face's step in front of its operations (`operationPrelude`), as the app mounts it */
   facePreludes: ReadonlyMap<string, RequestHandler>;
-  /** the app's body parsers, in its order (they run between the prelude and the face's step) */
+  /** the app's body parsers, in its order (the lane runs them before a POST's steps: its answer depends on the body) */
   bodyParsers: readonly RequestHandler[];
   /** the POST operations the lane may take (a body costs a parse and a check: only the hottest) */
   bodyOperations: ReadonlySet<string>;
@@ -44,15 +44,15 @@ export interface LeanLaneParts {
  *
  * It takes only a request the contract validator has nothing to refuse or change in: a GET without
  * a query string or a body, or a POST named in `bodyOperations` without a query string, with a
- * body of a declared media type, spelt exactly (no parameters), and a `Content-Length`; spelt
- * exactly as the contract spells the path, to an operation whose contract declares no required
- * query or header parameter, headers only as plain strings, path parameters only as plain string
- * schemas (pattern, length, enum), which the lane checks on values of unreserved characters, and a
- * body (if any) of plain string properties (`laneBodyCheck`). Anything else (a query string, a
- * percent-escape, a value or a body the check refuses, another spelling of the path, HEAD) goes
- * through the app unchanged, which answers it as it always did; a POST's body is read first, by
- * the app's own parsers, and the app's parsers then find it read (body-parser skips a finished
- * request) and leave it as it is.
+ * `Content-Length` and a body of a media type the contract declares (the type alone, without
+ * parameters such as a charset); its path spelt exactly as the contract spells it; to an
+ * operation whose contract declares no required query or header parameter, headers only as plain
+ * strings, path parameters only as plain string schemas (pattern, length, enum), which the lane
+ * checks on values of unreserved characters, and a body (if any) of plain string properties
+ * (`laneBodyCheck`). Anything else (a query string, a percent-escape, a value or a body the check
+ * refuses, another spelling of the path, HEAD) goes through the app unchanged, which answers it
+ * as it always did; a POST's body is read first, by the app's own parsers, and the app's parsers
+ * then find it read (body-parser skips a finished request) and leave it as it is.
  */
 export class LeanLane {
   /** what the lane may take, per operation of the app's route table */
@@ -120,8 +120,8 @@ export class LeanLane {
   /**
    * A POST: its body read by the app's own parsers first, as the lane's answer depends on it. A
    * body the check refuses goes to the app (the parsers' work is not done twice: body-parser skips
-   * a request already read); a body the parsers refused is answered by the lane's steps, whose
-   * parser steps find the same error.
+   * a request already read); a body the parsers refused is answered by the lane's steps, which
+   * raise the parsers' error where the app's parsers stand.
    */
   #readBody(operation: LaneOperation, params: Record<string, string>, incoming: IncomingMessage, outgoing: ServerResponse): void {
     const parsers = this.parts.bodyParsers;
