@@ -3,7 +3,7 @@ import type { GuessBucket, GuessBudgetRepository, GuessReservation, SettledGuess
 import { dialectOf } from '../connect.js';
 import { mysqlLockedStep, type MysqlStep } from '../mysql-connection.js';
 import { PreparedWrite } from '../prepared.js';
-import { sqliteCounterStep } from '../sqlite-step.js';
+import { sqliteLockedStep } from '../sqlite-step.js';
 import { toDate } from '../values.js';
 
 /**
@@ -49,7 +49,7 @@ export class KnexGuessBudgetRepository implements GuessBudgetRepository {
    * One step in which the buckets are read, the secret checked and a wrong guess counted, so
    * parallel guesses, from this process or another, are checked one at a time against what the
    * others spent; a right guess changes nothing. SQLite: under the file's write lock
-   * (`sqliteCounterStep`). MySQL/MariaDB: in a transaction that reads the buckets `for update`
+   * (`sqliteLockedStep`). MySQL/MariaDB: in a transaction that reads the buckets `for update`
    * (`mysqlLockedStep`), so a right guess costs one locked read and a commit without a log flush,
    * where reserving and refunding apart took three commits that each waited for one (introspection
    * on MariaDB: 1 150 → 1 340 requests/s in the bench). A bucket without its row, or past its
@@ -58,7 +58,7 @@ export class KnexGuessBudgetRepository implements GuessBudgetRepository {
    */
   async settleAtOnce(buckets: readonly GuessBucket[], now: Date, windowFloor: Date, check: () => boolean): Promise<SettledGuess | undefined> {
     if (dialectOf(this.db) !== 'sqlite') return mysqlLockedStep(this.db, (step) => settleLocked(step, buckets, windowFloor, check));
-    return sqliteCounterStep(this.db, (step) => {
+    return sqliteLockedStep(this.db, (step) => {
       const current: boolean[] = [];
       for (const { bucket, limit } of buckets) {
         const row = step.get('select used, window_started_at, window_started_at > ? as current from guess_budgets where bucket = ?', windowFloor.valueOf(), bucket);
