@@ -34,7 +34,7 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   app: Express;
-  /** the hot read-only calls' lane in front of the app (what the listener serves) */
+  /** the hot calls' lane in front of the app (what the listener serves) */
   lane: LeanLane;
   db: Knex;
   kernel: Kernel;

@@ -101,11 +101,11 @@ async function settleLocked(step: MysqlStep, buckets: readonly GuessBucket[], wi
   const names = buckets.map((b) => b.bucket);
   const list = names.map(() => '?').join(', ');
   // In index order, as every statement that locks two buckets takes them: no lock cycles.
-  const rows = await step.all(`select bucket, used, window_started_at, window_started_at > ? as current from guess_budgets where bucket in (${list}) order by bucket for update`, windowFloor, ...names);
+  const rows = await step.all(`select bucket, used, window_started_at, window_started_at > ? as in_window from guess_budgets where bucket in (${list}) order by bucket for update`, windowFloor, ...names);
   let ownStep = true;
   for (const { bucket, limit } of buckets) {
     const row = rows.find((r) => r.bucket === bucket);
-    const inWindow = Boolean(Number(row?.current ?? 0));
+    const inWindow = Boolean(Number(row?.in_window ?? 0));
     if (inWindow && Number(row!.used) >= limit) return { refused: { bucket, limit, windowStartedAt: toDate(row!.window_started_at) } };
     if (!inWindow) ownStep = false;
   }
