@@ -43,10 +43,9 @@ const resolve = <T>(contract: Contract, value: T | Ref, section: 'parameters' | 
  * enum) the lane applies itself. Undefined when the lane must leave the operation to the app.
  */
 export function laneChecks(contract: Contract, bound: Bound): Record<string, ParameterCheck> | undefined {
-  const item = contract.paths[bound.route.path] as (Record<string, ContractOperation> & ContractOperation) | undefined;
-  const operation = item?.[bound.route.method];
-  if (bound.route.method !== 'get' || !operation || operation.requestBody !== undefined) return undefined;
-  return parameterChecks(contract, item!, operation);
+  const { item, operation } = operationOf(contract, bound);
+  if (bound.route.method !== 'get' || !item || !operation || operation.requestBody !== undefined) return undefined;
+  return parameterChecks(contract, item, operation);
 }
 
 /**
@@ -57,17 +56,22 @@ export function laneChecks(contract: Contract, bound: Bound): Record<string, Par
  * answered by the app, whose validator says why.
  */
 export function laneBodyCheck(contract: Contract, bound: Bound): { check: BodyCheck; mediaTypes: ReadonlySet<string> } | undefined {
-  const item = contract.paths[bound.route.path] as (Record<string, ContractOperation> & ContractOperation) | undefined;
-  const operation = item?.[bound.route.method];
+  const { item, operation } = operationOf(contract, bound);
   const content = Object.entries(operation?.requestBody?.content ?? {});
-  if (bound.route.method !== 'post' || !content.length || content.some(([type]) => !LANE_MEDIA_TYPES.has(type))) return undefined;
-  const checks = parameterChecks(contract, item!, operation!);
+  if (bound.route.method !== 'post' || !item || !operation || !content.length || content.some(([type]) => !LANE_MEDIA_TYPES.has(type))) return undefined;
+  const checks = parameterChecks(contract, item, operation);
   if (!checks || Object.keys(checks).length) return undefined;
   const schemas = content.map(([, media]) => resolve<Record<string, unknown>>(contract, media.schema as Record<string, unknown>, 'schemas'));
   const schema = schemas[0];
   if (!schema || schemas.some((other) => !isDeepStrictEqual(other, schema))) return undefined;
   const check = objectCheck(contract, schema);
   return check && { check, mediaTypes: new Set(content.map(([type]) => type)) };
+}
+
+/** The contract's path item and operation for a bound operation. */
+function operationOf(contract: Contract, bound: Bound): { item?: ContractOperation; operation?: ContractOperation } {
+  const item = contract.paths[bound.route.path] as (Record<string, ContractOperation> & ContractOperation) | undefined;
+  return { item, operation: item?.[bound.route.method] };
 }
 
 function parameterChecks(contract: Contract, item: ContractOperation, operation: ContractOperation): Record<string, ParameterCheck> | undefined {

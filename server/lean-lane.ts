@@ -124,35 +124,37 @@ export class LeanLane {
    * raise the parsers' error where the app's parsers stand.
    */
   #readBody(operation: LaneOperation, params: Record<string, string>, incoming: IncomingMessage, outgoing: ServerResponse): void {
-    const parsers = this.parts.bodyParsers;
-    let i = 0;
-    const next = (error?: unknown): void => {
-      const parser = !error && parsers[i++];
-      if (parser) return void parser(incoming as Request, outgoing as Response, next);
+    runSteps(this.parts.bodyParsers, incoming as Request, outgoing as Response, (error) => {
       if (!error && !operation.body!.check((incoming as { body?: unknown }).body)) return void this.app(incoming, outgoing);
       if (error) (incoming as Parsed)[PARSE_ERROR] = error;
       this.taken++;
       this.#run(operation, params, incoming, outgoing);
-    };
-    next();
+    });
   }
 
   #run({ bound, steps }: LaneOperation, params: Record<string, string>, incoming: IncomingMessage, outgoing: ServerResponse): void {
     const { req, res } = asExpress(this.app, incoming, outgoing, params);
     const fail = (error: unknown) => this.parts.fail(error, req, res, () => undefined);
-    let i = 0;
-    const next: NextFunction = (error?: unknown) => {
-      if (error) return fail(error);
-      const step = steps[i++];
-      if (!step) return void runOperation(bound, req, res, fail, this.parts.bind);
-      try {
-        step(req, res, next);
-      } catch (thrown) {
-        fail(thrown);
-      }
-    };
-    next();
+    runSteps(steps, req, res, (error) => (error ? fail(error) : void runOperation(bound, req, res, fail, this.parts.bind)));
   }
+}
+
+/**
+ * Runs Express steps in turn, as the app's stack would: the first error, or one a step throws,
+ * ends the run; `done` gets it, or nothing once every step passed.
+ */
+function runSteps(steps: readonly RequestHandler[], req: Request, res: Response, done: (error?: unknown) => void): void {
+  let i = 0;
+  const next: NextFunction = (error?: unknown) => {
+    const step = !error && steps[i++];
+    if (!step) return done(error);
+    try {
+      step(req, res, next);
+    } catch (thrown) {
+      done(thrown);
+    }
+  };
+  next();
 }
 
 /** What `app.handle` does to a request before its router sees it: Express's request and response. */
