@@ -16,8 +16,8 @@ export interface SqliteStep {
  * secret). Switching the connection's `synchronous` level around the step, so that a wrong
  * guess's count need not wait for the disk, took two statements on every guess (3.5 % of
  * introspection's CPU in a profile) to spare one sync on a wrong one, which records its failure
- * in synced commits anyway (and a spent budget refuses without writing). Undefined when the store is not SQLite or `db` is a transaction: the caller
- * then runs its steps apart.
+ * in synced commits anyway (and a spent budget refuses without writing). Undefined when the store
+ * is not SQLite or `db` is a transaction: the caller then runs its steps apart.
  */
 export async function sqliteLockedStep<T>(db: Knex, work: (step: SqliteStep) => T): Promise<T | undefined> {
   if (db.isTransaction || dialectOf(db) !== 'sqlite') return undefined;

@@ -80,9 +80,8 @@ export class GuessBudget {
    * store can do the three as one locked step (SQLite; MySQL/MariaDB once the buckets have rows in
    * a running window) a right answer writes nothing, where reserving and refunding apart took three
    * commits (introspection ran at a third of its speed for them on SQLite). Otherwise: a
-   * reservation as `reserveOrThrow` makes, the check, the settlement.
-   * Either way no guess is checked unless every budget had room for it, and a wrong one stays
-   * spent.
+   * reservation as `reserveOrThrow` makes, the check, the settlement. Either way no guess is
+   * checked unless every budget had room for it, and a wrong one stays spent.
    */
   async checkOrThrow(subject: GuessSubject, ip: string | null, check: () => boolean, reason: string): Promise<boolean> {
     const buckets = this.bucketsOf(subject, ip);
