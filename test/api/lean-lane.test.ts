@@ -75,6 +75,10 @@ describe.each(DATABASES)('the lean lane on %s', (kind) => {
       [{ ...formType, authorization: basic(GRAFANA.id, GRAFANA.secret) }, `token=${token}&token=${token}`, false],
       [{ ...asGrafana, 'content-type': 'application/json; charset=utf-8' }, JSON.stringify({ token }), false],
       [{ ...asGrafana, 'content-type': 'text/plain' }, JSON.stringify({ token }), false],
+      [asGrafana, `{"__proto__": {"token": 1}, "token": ${JSON.stringify(token)}}`, true],
+      [asGrafana, JSON.stringify({ token: [token] }), false],
+      [{ ...asGrafana, 'content-type': 'Application/JSON' }, JSON.stringify({ token }), true],
+      [{ authorization: basic(GRAFANA.id, GRAFANA.secret), 'content-type': 'APPLICATION/X-WWW-FORM-URLENCODED' }, `token=${token}`, true],
     ];
     for (const [i, [headers, body, lean]] of requests.entries()) {
       const sent = { ...headers, 'x-request-id': `lane-post-${i}` };
