@@ -88,8 +88,7 @@ export class GuessBudget {
     const window = this.window();
     const settled = await this.repo.settleAtOnce(buckets, window.now, window.floor, check);
     if (settled === undefined) {
-      const reservation = await this.reserveIn(buckets, window, subject, ip);
-      if (isRefused(reservation)) throw throttled(reservation);
+      const reservation = orThrottled(await this.reserveIn(buckets, window, subject, ip));
       const right = check();
       await (right ? reservation.succeeded() : reservation.failed(reason));
       return right;
@@ -106,16 +105,12 @@ export class GuessBudget {
    */
   async reserveAddressOrThrow(ip: string | null): Promise<Reservation> {
     if (!ip) return this.reservation([], 'address:unknown', null);
-    const outcome = await this.reserve({ secret: 'link' }, ip, { addressOnly: true });
-    if (isRefused(outcome)) throw throttled(outcome);
-    return outcome;
+    return orThrottled(await this.reserve({ secret: 'link' }, ip, { addressOnly: true }));
   }
 
   /** Like `reserve`, refusing with the domain's `throttled` error (429 with Retry-After in every face). */
   async reserveOrThrow(subject: GuessSubject, ip: string | null): Promise<Reservation> {
-    const outcome = await this.reserve(subject, ip);
-    if (isRefused(outcome)) throw throttled(outcome);
-    return outcome;
+    return orThrottled(await this.reserve(subject, ip));
   }
 
   /** Ends the subject's lock at once: an operator's release, or an owner who proved the mailbox. */
@@ -164,6 +159,12 @@ export class GuessBudget {
 
 export function isRefused(outcome: Reservation | Refused): outcome is Refused {
   return 'retryAfterSeconds' in outcome;
+}
+
+/** The reservation, or the refusal thrown as the domain's `throttled` error. */
+function orThrottled(outcome: Reservation | Refused): Reservation {
+  if (isRefused(outcome)) throw throttled(outcome);
+  return outcome;
 }
 
 /** The domain's `throttled` error: 429 with Retry-After in every face. */
